@@ -1,0 +1,62 @@
+"""Set up the course and run it: the two commands in README.md.
+
+    python3 course.py lab    # set up (first time only) and open the course in JupyterLab
+    python3 course.py test   # set up (if needed) and run every test and every notebook
+
+Both create an isolated environment in `.venv/` next to this file and install the course
+into it with pip (a few minutes the first time, a second after). Only the standard
+library is used here, so this works on Linux, macOS and Windows with nothing installed
+but Python >= 3.10. Extra arguments are passed on: `python3 course.py lab --no-browser`,
+`python3 course.py test -k network -x`.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / "course-installed.txt"  # hash of what was installed, to skip re-installs
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def run(*cmd: str | Path) -> None:
+    """Run a command from the course folder; stop with its exit code if it fails."""
+    code = subprocess.call([str(c) for c in cmd], cwd=ROOT)
+    if code != 0:
+        sys.exit(code)
+
+
+def set_up() -> None:
+    """Create .venv and install the course with its test tools, unless already done."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"The course needs Python >= 3.10; this is {sys.version.split()[0]}.")
+    if not PYTHON.exists():
+        print(f"Creating an isolated environment in {VENV} ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    print("Installing the course and its dependencies (first time: a few minutes) ...", flush=True)
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--editable", ".[dev]")
+    STAMP.write_text(wanted + "\n")
+
+
+def main(argv: list[str]) -> None:
+    if not argv or argv[0] not in ("lab", "test"):
+        sys.exit(__doc__)
+    command, extra = argv[0], argv[1:]
+    set_up()
+    if command == "lab":
+        run(BIN / "jupyter", "lab", "notebooks/00_welcome.ipynb", *extra)
+    else:
+        run(PYTHON, "-m", "pytest", *extra)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

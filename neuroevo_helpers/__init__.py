@@ -1,0 +1,32 @@
+"""Shared helpers for the course "Neuroevolution with NumPy".
+
+Only what two or more notebooks need lives here; each function that a notebook teaches
+says so in its docstring.
+"""
+
+from .envs import Evaluation, env_spec, evaluate, evaluate_one_by_one, make_env, policy_for_env
+from .gifs import Episode, record_gif, record_side_by_side, rollout, show_gif, write_gif
+from .network import MLP, relu, sigmoid, softmax, tanh
+from .plotting import plot_fitness, plot_runs
+
+__all__ = [
+    "MLP",
+    "Episode",
+    "Evaluation",
+    "env_spec",
+    "evaluate",
+    "evaluate_one_by_one",
+    "make_env",
+    "plot_fitness",
+    "plot_runs",
+    "policy_for_env",
+    "record_gif",
+    "record_side_by_side",
+    "relu",
+    "rollout",
+    "show_gif",
+    "sigmoid",
+    "softmax",
+    "tanh",
+    "write_gif",
+]

@@ -1,0 +1,208 @@
+"""Gymnasium environments: creating them with clear errors, and scoring a population.
+
+Seeding rule used everywhere in the course: in one call with `seed=s`, episode `e` of
+*every* individual starts from `env.reset(seed=s + e)`. All individuals therefore face
+the same `n_episodes` start states (common random numbers), so differences in fitness
+come from the networks and not from luck of the draw. Use a fresh `seed` for every
+generation, and a seed range never used in training for held-out checks.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from typing import NamedTuple
+
+import gymnasium as gym
+import numpy as np
+
+from .network import MLP, _check_count
+
+# Native NumPy vector versions of an env (one array op steps all copies).
+NATIVE_VECTOR_ENVS = ("CartPole-v0", "CartPole-v1")
+
+
+def make_env(env_id: str, render_mode: str | None = None, **kwargs) -> gym.Env:
+    """`gym.make` with clear errors: unknown ids get close matches, bad render modes a hint."""
+    spec = env_spec(env_id)
+    if render_mode is not None:
+        modes = spec_render_modes(spec)
+        if render_mode not in modes:
+            raise ValueError(
+                f"{env_id} cannot render frames with render_mode={render_mode!r}; it supports "
+                f"{modes or 'no render mode at all'}. Pick an env that lists 'rgb_array'."
+            )
+        # pygame needs a video driver; "dummy" renders off-screen and stays quiet.
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    return gym.make(env_id, render_mode=render_mode, **kwargs)
+
+
+def env_spec(env_id: str) -> gym.envs.registration.EnvSpec:
+    """The registered spec of `env_id`, or a ValueError naming the closest known ids."""
+    if not isinstance(env_id, str) or env_id not in gym.registry:
+        close = difflib.get_close_matches(str(env_id), list(gym.registry), n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise ValueError(
+            f"Unknown environment id {env_id!r}.{hint} "
+            "See all ids with: import gymnasium; gymnasium.pprint_registry()"
+        )
+    return gym.spec(env_id)
+
+
+def spec_render_modes(spec: gym.envs.registration.EnvSpec) -> list[str]:
+    """The render modes an env declares, read from its class without creating it."""
+    env_class = gym.envs.registration.load_env_creator(spec.entry_point)
+    return list(getattr(env_class, "metadata", {}).get("render_modes", []))
+
+
+def policy_for_env(
+    env_id: str, hidden: tuple[int, ...] = (16,), hidden_activation: str = "tanh"
+) -> MLP:
+    """An MLP shaped for `env_id`: argmax over discrete actions, scaled tanh for boxes."""
+    env = make_env(env_id)
+    obs_space, act_space = env.observation_space, env.action_space
+    env.close()
+    if not (isinstance(obs_space, gym.spaces.Box) and len(obs_space.shape) == 1):
+        raise ValueError(f"{env_id} has observations {obs_space}; the MLP needs a flat Box.")
+    sizes = (obs_space.shape[0], *hidden)
+    if isinstance(act_space, gym.spaces.Discrete):
+        return MLP((*sizes, int(act_space.n)), hidden_activation, "argmax")
+    if isinstance(act_space, gym.spaces.Box) and len(act_space.shape) == 1:
+        low, high = tuple(act_space.low.tolist()), tuple(act_space.high.tolist())
+        return MLP((*sizes, act_space.shape[0]), hidden_activation, "tanh", low, high)
+    raise ValueError(f"{env_id} has actions {act_space}; the MLP handles Discrete or a flat Box.")
+
+
+class Evaluation(NamedTuple):
+    """What `evaluate` returns."""
+
+    fitness: np.ndarray  # (pop_size,) mean return per individual; a float for one vector
+    episode_returns: np.ndarray  # (pop_size, n_episodes), or (n_episodes,) for one vector
+    n_steps: int  # env steps that counted (none after an episode's end)
+
+
+def evaluate(
+    policy: MLP,
+    population: np.ndarray,
+    env_id: str,
+    n_episodes: int = 1,
+    seed: int = 0,
+    max_episode_steps: int | None = None,
+) -> Evaluation:
+    """Mean episode return of every individual over `n_episodes`, all run at once.
+
+    One vector env holds `pop_size * n_episodes` copies of the env; each step does one
+    batched forward pass for the whole population. CartPole uses gymnasium's native
+    NumPy vector env, other envs its sync vector env. Episodes end on termination or the
+    env's time limit (`max_episode_steps` overrides it). See the module docstring for
+    how `seed` picks the start states.
+    """
+    single = np.asarray(population).ndim == 1
+    population = np.atleast_2d(_check_population(policy, population))
+    _check_count("n_episodes", n_episodes)
+    pop_size, n_envs = population.shape[0], population.shape[0] * n_episodes
+    env = _make_vector_env(env_id, n_envs, max_episode_steps)
+    try:
+        check_policy_fits(policy, env.single_observation_space, env.single_action_space, env_id)
+        obs = _reset(env, env_id, [seed + e for e in range(n_episodes)] * pop_size)
+        returns, running, n_steps = np.zeros(n_envs), np.ones(n_envs, dtype=bool), 0
+        while running.any():
+            obs = obs.reshape(pop_size, n_episodes, -1)  # row i is seen by network i
+            actions = policy.act(population, obs).reshape(n_envs, *env.single_action_space.shape)
+            obs, reward, terminated, truncated, _ = env.step(actions)
+            returns += np.where(running, reward, 0.0)  # steps after an episode's end: auto-reset
+            n_steps += int(running.sum())
+            running &= ~(terminated | truncated)
+    finally:
+        env.close()
+    returns = returns.reshape(pop_size, n_episodes)
+    if single:
+        return Evaluation(float(returns[0].mean()), returns[0], n_steps)
+    return Evaluation(returns.mean(axis=1), returns, n_steps)
+
+
+def evaluate_one_by_one(
+    policy: MLP,
+    population: np.ndarray,
+    env_id: str,
+    n_episodes: int = 1,
+    seed: int = 0,
+    max_episode_steps: int | None = None,
+) -> Evaluation:
+    """The same as `evaluate`, written the slow way: one env per network, one step at a time.
+
+    The style of the first seed, kept as a reference for tests and timings. Same seeds,
+    so the same returns as `evaluate`.
+    """
+    single = np.asarray(population).ndim == 1
+    population = np.atleast_2d(_check_population(policy, population))
+    _check_count("n_episodes", n_episodes)
+    returns, n_steps = np.zeros((population.shape[0], n_episodes)), 0
+    for i, params in enumerate(population):
+        kwargs = {} if max_episode_steps is None else {"max_episode_steps": max_episode_steps}
+        env = make_env(env_id, **kwargs)  # one env per network, as in the first seed
+        check_policy_fits(policy, env.observation_space, env.action_space, env_id)
+        for e in range(n_episodes):
+            obs, _ = env.reset(seed=seed + e)
+            done = False
+            while not done:
+                obs, reward, terminated, truncated, _ = env.step(_to_env(policy.act(params, obs)))
+                returns[i, e] += reward
+                n_steps += 1
+                done = terminated or truncated
+        env.close()
+    if single:
+        return Evaluation(float(returns[0].mean()), returns[0], n_steps)
+    return Evaluation(returns.mean(axis=1), returns, n_steps)
+
+
+def check_policy_fits(policy: MLP, obs_space, act_space, env_id: str) -> None:
+    """Raise a clear error if the network's input or output size does not match the env."""
+    n_obs = obs_space.shape[0] if obs_space.shape else None
+    n_act = int(act_space.n) if isinstance(act_space, gym.spaces.Discrete) else act_space.shape[0]
+    if (policy.layer_sizes[0], policy.layer_sizes[-1]) != (n_obs, n_act):
+        raise ValueError(
+            f"The network {policy.layer_sizes} does not fit {env_id}, which has {n_obs} "
+            f"observations and {n_act} actions: build it with policy_for_env({env_id!r})."
+        )
+
+
+def _to_env(action: np.ndarray):
+    """A single env wants a Python int for Discrete actions and an array for Box."""
+    return int(action) if np.ndim(action) == 0 else np.asarray(action, dtype=np.float32)
+
+
+def _make_vector_env(
+    env_id: str, n_envs: int, max_episode_steps: int | None
+) -> gym.vector.VectorEnv:
+    env_spec(env_id)  # clear error for unknown ids
+    mode = "vector_entry_point" if env_id in NATIVE_VECTOR_ENVS else "sync"
+    kwargs = {} if max_episode_steps is None else {"max_episode_steps": max_episode_steps}
+    return gym.make_vec(env_id, num_envs=n_envs, vectorization_mode=mode, **kwargs)
+
+
+def _reset(env: gym.vector.VectorEnv, env_id: str, seeds: list[int]) -> np.ndarray:
+    """Reset sub-env i from `seeds[i]`, exactly as a single env's `reset(seed=seeds[i])`."""
+    if env_id not in NATIVE_VECTOR_ENVS:
+        return env.reset(seed=seeds)[0]
+    # The native CartPole vector env draws all starts from one generator. To give each
+    # episode its own seed, take the start state from gymnasium's single CartPole env
+    # and hand it to the vector env (its state is an array of shape (4, n_envs)).
+    env.reset(seed=seeds[0])
+    one = gym.make(env_id)
+    starts = {}
+    for s in set(seeds):
+        one.reset(seed=s)
+        starts[s] = np.array(one.unwrapped.state, dtype=np.float64)
+    one.close()
+    env.unwrapped.state = np.stack([starts[s] for s in seeds], axis=1)
+    return env.unwrapped.state.T.astype(np.float32)
+
+
+def _check_population(policy: MLP, population: np.ndarray) -> np.ndarray:
+    if not isinstance(policy, MLP):
+        raise TypeError(f"policy must be an MLP (see policy_for_env); got {type(policy).__name__}.")
+    population = np.asarray(population, dtype=float)
+    if population.ndim == 2 and population.shape[0] == 0:
+        raise ValueError("The population is empty: pop_size must be >= 1.")
+    return policy.check_params(population)

@@ -1,0 +1,182 @@
+"""Activation functions and a NumPy MLP policy that runs a whole population at once.
+
+Parameter layout (fixed; every notebook and saved agent relies on it): one individual
+is one flat float vector `params`. For each layer in order it holds the weight matrix
+`W` of shape `(n_in, n_out)` flattened row-major, then the bias `b` of shape `(n_out,)`.
+A population is a 2-D array `(pop_size, n_params)`, one individual per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def relu(x: np.ndarray) -> np.ndarray:
+    """max(0, x). Taught in 01_activation_functions."""
+    return np.maximum(x, 0.0)
+
+
+def tanh(x: np.ndarray) -> np.ndarray:
+    """Hyperbolic tangent, squashing into (-1, 1). Taught in 01_activation_functions."""
+    return np.tanh(x)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)) without overflow for large |x|. Taught in 01_activation_functions."""
+    z = np.exp(-np.abs(x))  # never overflows: exponent <= 0
+    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+
+
+def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """exp(x) / sum(exp(x)), shifted by the max so it cannot overflow. Taught in 01."""
+    z = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return z / np.sum(z, axis=axis, keepdims=True)
+
+
+ACTIVATIONS = {"relu": relu, "tanh": tanh, "sigmoid": sigmoid}
+OUTPUTS = ("argmax", "tanh")
+
+
+@dataclass(frozen=True)
+class MLP:
+    """A fully connected policy network described by its shape; it holds no weights.
+
+    `output="argmax"` picks a discrete action (the index of the largest output);
+    `output="tanh"` squashes each output into (-1, 1) and scales it to
+    `[action_low, action_high]` for continuous actions. Taught in 02_numpy_network.
+    """
+
+    layer_sizes: tuple[int, ...]
+    hidden_activation: str = "tanh"
+    output: str = "argmax"
+    action_low: tuple[float, ...] | None = None
+    action_high: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        sizes = tuple(int(n) for n in self.layer_sizes)
+        object.__setattr__(self, "layer_sizes", sizes)
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(
+                f"layer_sizes must list at least an input and an output size, all >= 1; "
+                f"got {self.layer_sizes}. Example: MLP((4, 16, 2))."
+            )
+        if self.hidden_activation not in ACTIVATIONS:
+            raise ValueError(
+                f"Unknown hidden_activation {self.hidden_activation!r}; "
+                f"choose one of {sorted(ACTIVATIONS)}."
+            )
+        if self.output not in OUTPUTS:
+            raise ValueError(f"Unknown output {self.output!r}; choose one of {OUTPUTS}.")
+        for name in ("action_low", "action_high"):
+            bound = getattr(self, name)
+            if bound is not None:
+                bound = tuple(float(v) for v in np.broadcast_to(bound, (sizes[-1],)))
+                object.__setattr__(self, name, bound)
+
+    @property
+    def shapes(self) -> list[tuple[tuple[int, int], tuple[int]]]:
+        """The (W shape, b shape) of each layer, in the order they sit in `params`."""
+        return [
+            ((n_in, n_out), (n_out,)) for n_in, n_out in zip(self.layer_sizes, self.layer_sizes[1:])
+        ]
+
+    @property
+    def n_params(self) -> int:
+        """Length of one flat parameter vector."""
+        return sum(n_in * n_out + n_out for (n_in, n_out), _ in self.shapes)
+
+    def init_params(self, rng: np.random.Generator, pop_size: int | None = None) -> np.ndarray:
+        """Random parameters: W ~ N(0, 1/n_in) (keeps each layer's outputs near unit scale), b = 0.
+
+        Returns `(n_params,)`, or `(pop_size, n_params)` when `pop_size` is given.
+        """
+        if pop_size is not None:
+            _check_count("pop_size", pop_size)
+        batch = () if pop_size is None else (int(pop_size),)
+        chunks = []
+        for (n_in, n_out), _ in self.shapes:
+            chunks.append(rng.normal(0.0, 1.0 / np.sqrt(n_in), size=batch + (n_in * n_out,)))
+            chunks.append(np.zeros(batch + (n_out,)))
+        return np.concatenate(chunks, axis=-1)
+
+    def unflatten(self, params: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Views `(W, b)` per layer, with any leading population axis kept in front."""
+        params = self.check_params(params)
+        batch, layers, start = params.shape[:-1], [], 0
+        for (n_in, n_out), _ in self.shapes:
+            W = params[..., start : start + n_in * n_out].reshape(batch + (n_in, n_out))
+            start += n_in * n_out
+            b = params[..., start : start + n_out]
+            start += n_out
+            layers.append((W, b))
+        return layers
+
+    def forward(self, params: np.ndarray, obs: np.ndarray) -> np.ndarray:
+        """Network outputs before the action is chosen (logits, or scaled tanh actions).
+
+        One network: `params (n_params,)` with `obs (..., n_in)`.
+        A population: `params (pop_size, n_params)` with `obs (pop_size, ..., n_in)`:
+        row i of obs goes through network i. One batched matmul per layer, no Python
+        loop over individuals.
+        """
+        params = self.check_params(params)
+        obs = self._check_obs(params, obs)
+        population = params.ndim == 2
+        h = obs.reshape(obs.shape[0], -1, obs.shape[-1]) if population else obs  # (P, B, n_in)
+        layers = self.unflatten(params)
+        act = ACTIVATIONS[self.hidden_activation]
+        for i, (W, b) in enumerate(layers):
+            h = h @ W + (b[:, None, :] if population else b)  # (P, B, n_out) or (..., n_out)
+            if i < len(layers) - 1:
+                h = act(h)
+        if self.output == "tanh":
+            h = np.tanh(h)
+            if self.action_low is not None and self.action_high is not None:
+                low, high = np.asarray(self.action_low), np.asarray(self.action_high)
+                h = low + (h + 1.0) * 0.5 * (high - low)
+        return h.reshape(obs.shape[:-1] + (self.layer_sizes[-1],))
+
+    def act(self, params: np.ndarray, obs: np.ndarray) -> np.ndarray:
+        """Actions for `obs`: integer indices for `argmax`, float vectors for `tanh`."""
+        out = self.forward(params, obs)
+        return np.argmax(out, axis=-1) if self.output == "argmax" else out
+
+    def check_params(self, params: np.ndarray) -> np.ndarray:
+        """Return params as a float array, or raise a clear error if it cannot be this net's."""
+        params = np.asarray(params, dtype=float)
+        if params.ndim not in (1, 2) or params.shape[-1] != self.n_params:
+            raise ValueError(
+                f"params has shape {params.shape}, but this network {self.layer_sizes} needs "
+                f"n_params={self.n_params}: pass one vector of shape ({self.n_params},) or a "
+                f"population of shape (pop_size, {self.n_params})."
+            )
+        if not np.all(np.isfinite(params)):
+            bad = np.argwhere(~np.isfinite(params))[0]
+            raise ValueError(
+                f"params contain NaN or inf (first at index {tuple(int(i) for i in bad)}). "
+                "A mutation or update step probably blew up: lower sigma or the learning rate."
+            )
+        return params
+
+    def _check_obs(self, params: np.ndarray, obs: np.ndarray) -> np.ndarray:
+        obs = np.asarray(obs, dtype=float)
+        n_in = self.layer_sizes[0]
+        if obs.ndim == 0 or obs.shape[-1] != n_in:
+            raise ValueError(
+                f"obs has shape {obs.shape}, but the network's input size is {n_in}: "
+                f"the last axis of obs must have length {n_in}."
+            )
+        if params.ndim == 2 and (obs.ndim < 2 or obs.shape[0] != params.shape[0]):
+            raise ValueError(
+                f"A population of {params.shape[0]} networks needs obs of shape "
+                f"({params.shape[0]}, ..., {n_in}), one row per network; got {obs.shape}."
+            )
+        return obs
+
+
+def _check_count(name: str, value: int) -> None:
+    """Raise a clear error unless `value` is a whole number >= 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a whole number >= 1; got {value!r}.")
