@@ -33,7 +33,7 @@ def run(*cmd: str | Path) -> None:
 
 def set_up() -> None:
     """Create .venv and install the course with its test tools, unless already done."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 (this file must run on any Python to say so)
         sys.exit(f"The course needs Python >= 3.10; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating an isolated environment in {VENV} ...", flush=True)
