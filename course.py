@@ -31,13 +31,31 @@ def run(*cmd: str | Path) -> None:
         sys.exit(code)
 
 
+def create_venv() -> None:
+    """`python -m venv .venv`; where ensurepip is missing (Debian, Ubuntu), seed pip from outside."""
+    try:
+        venv.create(VENV, with_pip=True, clear=True)
+        return
+    except subprocess.CalledProcessError:
+        print("This Python has no ensurepip; installing pip into .venv with the system pip ...")
+    venv.create(VENV, with_pip=False, clear=True)
+    seeded = subprocess.call(
+        [sys.executable, "-m", "pip", "--python", str(PYTHON), "install", "pip"]
+    )
+    if seeded != 0:
+        sys.exit(
+            "Could not put pip into .venv. On Debian or Ubuntu, install the venv module with "
+            "`sudo apt install python3-venv`, then run this command again."
+        )
+
+
 def set_up() -> None:
     """Create .venv and install the course with its test tools, unless already done."""
     if sys.version_info < (3, 10):  # noqa: UP036 (this file must run on any Python to say so)
         sys.exit(f"The course needs Python >= 3.10; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating an isolated environment in {VENV} ...", flush=True)
-        venv.create(VENV, with_pip=True)
+        create_venv()
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return
@@ -52,10 +70,13 @@ def main(argv: list[str]) -> None:
         sys.exit(__doc__)
     command, extra = argv[0], argv[1:]
     set_up()
-    if command == "lab":
-        run(BIN / "jupyter", "lab", "notebooks/00_welcome.ipynb", *extra)
-    else:
-        run(PYTHON, "-m", "pytest", *extra)
+    try:
+        if command == "lab":
+            run(PYTHON, "-m", "jupyterlab", "notebooks/00_welcome.ipynb", *extra)
+        else:
+            run(PYTHON, "-m", "pytest", *extra)
+    except KeyboardInterrupt:  # Ctrl-C stops JupyterLab: no traceback needed
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ def env_spec(env_id: str) -> gym.envs.registration.EnvSpec:
 
 def spec_render_modes(spec: gym.envs.registration.EnvSpec) -> list[str]:
     """The render modes an env declares, read from its class without creating it."""
-    env_class = gym.envs.registration.load_env_creator(spec.entry_point)
+    entry = spec.entry_point
+    env_class = entry if callable(entry) else gym.envs.registration.load_env_creator(entry)
     return list(getattr(env_class, "metadata", {}).get("render_modes", []))
 
 
@@ -109,6 +110,7 @@ def evaluate(
         while running.any():
             obs = obs.reshape(pop_size, n_episodes, -1)  # row i is seen by network i
             actions = policy.act(population, obs).reshape(n_envs, *env.single_action_space.shape)
+            actions = actions.astype(env.single_action_space.dtype)  # what a single env gets
             obs, reward, terminated, truncated, _ = env.step(actions)
             returns += np.where(running, reward, 0.0)  # steps after an episode's end: auto-reset
             n_steps += int(running.sum())
@@ -169,7 +171,9 @@ def check_policy_fits(policy: MLP, obs_space, act_space, env_id: str) -> None:
 
 def _to_env(action: np.ndarray):
     """A single env wants a Python int for Discrete actions and an array for Box."""
-    return int(action) if np.ndim(action) == 0 else np.asarray(action, dtype=np.float32)
+    return (
+        int(action) if np.ndim(action) == 0 else np.asarray(action, dtype=np.float32)
+    )  # Box dtype
 
 
 def _make_vector_env(

@@ -48,8 +48,8 @@ def plot_runs(
     ax = ax if ax is not None else plt.figure(figsize=(6, 3.5)).gca()
     xs = [np.asarray(_x_values(h, x), dtype=float) for h in histories]
     grid = np.linspace(max(v[0] for v in xs), min(v[-1] for v in xs), 100)
-    if x == "generation" and len({len(v) for v in xs}) == 1:
-        grid = xs[0]
+    if all(len(v) == len(xs[0]) and np.array_equal(v, xs[0]) for v in xs):
+        grid = xs[0]  # the runs share their x-values: no interpolation needed
     ys = np.stack([np.interp(grid, v, h[key]) for v, h in zip(xs, histories)])
     name = label or key
     line = ax.plot(grid, ys.mean(axis=0), label=f"{name} (mean of {len(histories)} runs)")[0]

@@ -1,0 +1,84 @@
+"""Population evaluation on real gymnasium environments."""
+
+import numpy as np
+import pytest
+
+from neuroevo_helpers import MLP, evaluate, evaluate_one_by_one, make_env, policy_for_env
+
+# A hand-written CartPole controller: push the cart toward the side the pole leans to
+# (angle + angular velocity > 0 -> push right). Outputs: [left, right].
+LEAN = MLP((4, 2))
+W = np.zeros((4, 2))
+W[2:, 1], W[2:, 0] = 1.0, -1.0
+LEAN_PARAMS = np.concatenate([W.ravel(), np.zeros(2)])
+ALWAYS_LEFT = np.concatenate([np.zeros(8), [1.0, 0.0]])  # bias picks action 0
+
+
+def test_hand_written_policy_returns():
+    good = evaluate(LEAN, LEAN_PARAMS, "CartPole-v1", n_episodes=100, seed=1000)
+    bad = evaluate(LEAN, ALWAYS_LEFT, "CartPole-v1", n_episodes=100, seed=1000)
+    assert good.episode_returns.shape == (100,)
+    assert good.fitness >= 475  # this simple rule solves CartPole-v1
+    assert 8 <= bad.episode_returns.min() and bad.episode_returns.max() <= 11  # falls at once
+    # CartPole pays 1 per step: steps counted == return summed, so no step after an
+    # episode's end (auto-reset) was counted.
+    assert good.n_steps == good.episode_returns.sum() and bad.n_steps == bad.episode_returns.sum()
+
+
+def test_same_seed_same_numbers_and_common_starts():
+    net = policy_for_env("CartPole-v1")
+    population = net.init_params(np.random.default_rng(0), pop_size=8)
+    a = evaluate(net, population, "CartPole-v1", n_episodes=3, seed=5)
+    b = evaluate(net, population, "CartPole-v1", n_episodes=3, seed=5)
+    np.testing.assert_array_equal(a.episode_returns, b.episode_returns)
+    assert a.fitness.shape == (8,) and a.episode_returns.shape == (8, 3)
+    # every individual faces the same start states: identical networks score identically
+    twins = evaluate(net, np.stack([population[0]] * 4), "CartPole-v1", n_episodes=3, seed=5)
+    assert np.all(twins.episode_returns == twins.episode_returns[0])
+    other = evaluate(net, population, "CartPole-v1", n_episodes=3, seed=6)
+    assert not np.array_equal(a.episode_returns, other.episode_returns)
+
+
+@pytest.mark.parametrize("env_id", ["CartPole-v1", "Acrobot-v1", "Pendulum-v1"])
+def test_batched_equals_one_by_one(env_id):
+    net = policy_for_env(env_id, hidden=(8,))
+    population = net.init_params(np.random.default_rng(3), pop_size=3)
+    kwargs = dict(n_episodes=2, seed=11, max_episode_steps=60)
+    batched = evaluate(net, population, env_id, **kwargs)
+    slow = evaluate_one_by_one(net, population, env_id, **kwargs)
+    np.testing.assert_allclose(batched.episode_returns, slow.episode_returns, rtol=1e-9)
+    assert batched.n_steps == slow.n_steps
+
+
+def test_time_limit_is_respected():
+    result = evaluate(LEAN, LEAN_PARAMS, "CartPole-v1", n_episodes=5, seed=1, max_episode_steps=50)
+    assert np.all(result.episode_returns == 50) and result.n_steps == 250
+
+
+def test_policy_for_env_shapes():
+    assert policy_for_env("CartPole-v1").layer_sizes == (4, 16, 2)
+    pendulum = policy_for_env("Pendulum-v1", hidden=(32, 32))
+    assert pendulum.layer_sizes == (3, 32, 32, 1) and pendulum.output == "tanh"
+    assert pendulum.action_low == (-2.0,) and pendulum.action_high == (2.0,)
+
+
+def test_unknown_env_suggests_close_matches():
+    with pytest.raises(ValueError, match=r"Unknown environment id 'CartPole-v2'.*'CartPole-v1'"):
+        make_env("CartPole-v2")
+    with pytest.raises(ValueError, match=r"Did you mean.*'Acrobot-v1'"):
+        evaluate(LEAN, LEAN_PARAMS, "Acrobat-v1")
+
+
+def test_bad_evaluation_input_is_explained():
+    with pytest.raises(ValueError, match="n_episodes must be a whole number >= 1; got 0"):
+        evaluate(LEAN, LEAN_PARAMS, "CartPole-v1", n_episodes=0)
+    with pytest.raises(ValueError, match="pop_size must be >= 1"):
+        evaluate(LEAN, np.zeros((0, LEAN.n_params)), "CartPole-v1")
+    with pytest.raises(ValueError, match=r"needs n_params=10"):
+        evaluate(LEAN, np.zeros((4, 11)), "CartPole-v1")
+    with pytest.raises(ValueError, match="NaN or inf"):
+        evaluate(LEAN, np.full((2, 10), np.inf), "CartPole-v1")
+    with pytest.raises(ValueError, match=r"does not fit Acrobot-v1.*6 observations and 3 actions"):
+        evaluate(LEAN, LEAN_PARAMS, "Acrobot-v1")
+    with pytest.raises(TypeError, match="policy must be an MLP"):
+        evaluate("CartPole-v1", LEAN_PARAMS, "CartPole-v1")

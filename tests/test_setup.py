@@ -1,0 +1,52 @@
+"""The project's set-up files agree with each other and with the README."""
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+README = (ROOT / "README.md").read_text()
+
+
+def readme_commands() -> list[str]:
+    """The commands in the README's quickstart block, comments stripped."""
+    block = re.search(r"## Quickstart.*?```(?:bash|sh)?\n(.*?)```", README, re.S).group(1)
+    return [line.split("#")[0].strip() for line in block.splitlines() if line.split("#")[0].strip()]
+
+
+def test_readme_has_exactly_two_commands_and_ci_runs_the_second():
+    lab, test = readme_commands()
+    assert lab == "python3 course.py lab" and test == "python3 course.py test"
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert test in ci_lines  # .ci/run runs command 2 exactly as printed
+
+
+def test_environment_yml_installs_the_package_and_nothing_else():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]  # no `defaults`
+    conda_deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    (pip_section,) = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    python = [d for d in conda_deps if d.startswith("python")]
+    assert python == ["python" + PYPROJECT["project"]["requires-python"]]
+    assert sorted(conda_deps) == ["pip", *python]  # the rest comes from pyproject.toml
+    assert pip_section == ["--editable .[dev]"]
+    assert "dev" in PYPROJECT["project"]["optional-dependencies"]
+
+
+def test_dependencies_are_the_courses_and_never_pygame():
+    deps = (
+        PYPROJECT["project"]["dependencies"] + PYPROJECT["project"]["optional-dependencies"]["dev"]
+    )
+    names = {re.split(r"[\[<>=~! ]", d)[0].lower() for d in deps}
+    assert {"numpy", "gymnasium", "matplotlib", "imageio", "tqdm", "jupyterlab", "nbval"} <= names
+    assert "gymnasium[classic-control,box2d]" in " ".join(deps)
+    assert "pygame" not in names  # gymnasium brings pygame-ce; both define `pygame`
+    assert not names & {"torch", "jax", "tensorflow"}  # NumPy is enough
