@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -93,8 +93,9 @@ def write_gif(path: str | os.PathLike, frames: list[np.ndarray], fps: float = 25
     frames = ((np.stack(frames).astype(np.uint16) + 25) // 51 * 51).astype(np.uint8)
     # GIF delays are in hundredths of a second; browsers slow delays under 20 ms down.
     duration_ms = max(20, 10 * round(100 / fps))
-    fd, tmp = tempfile.mkstemp(suffix=".gif", prefix=f".{path.stem}-", dir=path.parent)
-    os.close(fd)
+    tmp = path.with_name(
+        f".{path.stem}-{uuid.uuid4().hex[:8]}.gif"
+    )  # same folder: replace is atomic
     try:
         iio.imwrite(tmp, frames, extension=".gif", duration=duration_ms, loop=0)
         os.replace(tmp, path)

@@ -1,0 +1,59 @@
+"""Checks for the exercises of 00_welcome."""
+
+import numpy as np
+
+from ..gifs import rollout
+from . import call, report
+
+
+def check_run_episode(run_episode) -> bool:
+    """`run_episode(env_id, policy, seed)` must return the episode's return."""
+    problems = []
+    for policy, name in (
+        (lambda obs: 0, "always push left"),
+        (lambda obs: int(obs[2] > 0), "lean"),
+    ):
+        for seed in (0, 1):
+            expected = rollout("CartPole-v1", policy, seed=seed).episode_return
+            got, problem = call(run_episode, "CartPole-v1", policy, seed)
+            if problem:
+                return report([problem], "")
+            if not isinstance(got, (int, float, np.number)):
+                problems.append(f"run_episode returned {type(got).__name__}; return one number.")
+            elif got == expected - 1:
+                problems.append(
+                    f"'{name}' policy, seed {seed}: got {got}, expected {expected}. Off by one: "
+                    "count every reward (that is the first write-up's mistake: it kept the "
+                    "last step index t, which starts at 0)."
+                )
+            elif got != expected:
+                problems.append(
+                    f"'{name}' policy, seed {seed}: got {got}, expected {expected}. Reset with "
+                    "env.reset(seed=seed), add up every reward, and stop when terminated or "
+                    "truncated is True."
+                )
+            if problems:
+                return report(problems, "")
+    return report([], "run_episode adds up every reward of one seeded episode.")
+
+
+def check_lean_policy(policy) -> bool:
+    """`policy(obs) -> action` must reach a mean return of 100 over 20 episodes (random: ~25)."""
+    returns = []
+    for seed in range(20):
+        episode, problem = call(rollout, "CartPole-v1", policy, seed=seed)
+        if problem:
+            return report([problem + " Your policy must return 0 or 1."], "")
+        returns.append(episode.episode_return)
+    mean = float(np.mean(returns))
+    if mean < 100:
+        return report(
+            [
+                f"mean return over 20 episodes is {mean:.1f}; random actions get about 25, "
+                "aim for at least 100. Hint: obs[2] is the pole angle (positive = leaning "
+                "right) and obs[3] its angular velocity (positive = falling to the right). "
+                "Push the cart (action 1 = push right) toward where the pole is going."
+            ],
+            "",
+        )
+    return report([], f"mean return {mean:.1f} over 20 episodes; random actions get about 25.")
