@@ -107,11 +107,15 @@ def evaluate(
         check_policy_fits(policy, env.single_observation_space, env.single_action_space, env_id)
         obs = _reset(env, env_id, [seed + e for e in range(n_episodes)] * pop_size)
         returns, running, n_steps = np.zeros(n_envs), np.ones(n_envs, dtype=bool), 0
+        space = env.single_action_space
+        actions = np.zeros((pop_size, n_episodes, *space.shape), dtype=space.dtype)
+        if isinstance(space, gym.spaces.Box):  # a valid action for copies whose episode is over
+            actions[:] = np.clip(0, space.low, space.high)
         while running.any():
             obs = obs.reshape(pop_size, n_episodes, -1)  # row i is seen by network i
-            actions = policy.act(population, obs).reshape(n_envs, *env.single_action_space.shape)
-            actions = actions.astype(env.single_action_space.dtype)  # what a single env gets
-            obs, reward, terminated, truncated, _ = env.step(actions)
+            alive = running.reshape(pop_size, n_episodes).any(axis=1)  # skip finished networks
+            actions[alive] = policy.act(population[alive], obs[alive])  # one batched pass
+            obs, reward, terminated, truncated, _ = env.step(actions.reshape(n_envs, *space.shape))
             returns += np.where(running, reward, 0.0)  # steps after an episode's end: auto-reset
             n_steps += int(running.sum())
             running &= ~(terminated | truncated)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import EngFormatter
 
 X_AXES = {"generation": "generation", "episodes": "episodes", "env_steps": "env steps"}
 
@@ -76,6 +77,8 @@ def _finish(ax: Axes, x: str, target: float | None) -> Axes:
     if target is not None:
         ax.axhline(target, color="grey", lw=1, ls=":", label=f"target {target:g}")
     ax.set_xlabel(X_AXES[x])
+    if x != "generation":
+        ax.xaxis.set_major_formatter(EngFormatter(sep=""))  # 150000 -> 150k
     ax.set_ylabel("fitness (mean episode return)")
     ax.legend(loc="best", fontsize="small")
     return ax
