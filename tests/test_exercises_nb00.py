@@ -1,0 +1,42 @@
+"""The checks of 00_welcome's exercises accept right answers and explain wrong ones."""
+
+from neuroevo_helpers import make_env
+from neuroevo_helpers.exercises.nb00 import check_lean_policy, check_run_episode
+
+
+def run_episode(env_id, policy, seed, off_by_one=False, ignore_seed=False):
+    env = make_env(env_id)
+    obs, _ = env.reset(seed=None if ignore_seed else seed)
+    total, done, t = 0.0, False, 0
+    while not done:
+        obs, reward, terminated, truncated, _ = env.step(policy(obs))
+        total, t, done = total + reward, t + 1, terminated or truncated
+    return t - 1 if off_by_one else total
+
+
+def test_run_episode_right_and_wrong(capsys):
+    assert check_run_episode(run_episode)
+    assert "Correct!" in capsys.readouterr().out
+    assert not check_run_episode(lambda e, p, s: run_episode(e, p, s, off_by_one=True))
+    assert "Off by one" in capsys.readouterr().out
+    assert not check_run_episode(lambda e, p, s: None)
+    assert "return one number" in capsys.readouterr().out
+
+
+def test_run_episode_stub_and_crash_do_not_raise(capsys):
+    def stub(env_id, policy, seed):
+        raise NotImplementedError
+
+    assert not check_run_episode(stub)
+    assert "not written yet" in capsys.readouterr().out
+    assert not check_run_episode(lambda e, p, s: 1 / 0)
+    assert "ZeroDivisionError" in capsys.readouterr().out
+
+
+def test_lean_policy_right_and_wrong(capsys):
+    assert check_lean_policy(lambda obs: int(obs[2] + obs[3] > 0))
+    assert "Correct!" in capsys.readouterr().out
+    assert not check_lean_policy(lambda obs: int(obs[2] > 0))  # about 40: not enough
+    assert "obs[3]" in capsys.readouterr().out
+    assert not check_lean_policy(lambda obs: 7)  # not an action
+    assert "must return 0 or 1" in capsys.readouterr().out
