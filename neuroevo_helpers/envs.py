@@ -122,9 +122,7 @@ def evaluate(
     finally:
         env.close()
     returns = returns.reshape(pop_size, n_episodes)
-    if single:
-        return Evaluation(float(returns[0].mean()), returns[0], n_steps)
-    return Evaluation(returns.mean(axis=1), returns, n_steps)
+    return _evaluation(returns, n_steps, single)
 
 
 def evaluate_one_by_one(
@@ -157,6 +155,11 @@ def evaluate_one_by_one(
                 n_steps += 1
                 done = terminated or truncated
         env.close()
+    return _evaluation(returns, n_steps, single)
+
+
+def _evaluation(returns: np.ndarray, n_steps: int, single: bool) -> Evaluation:
+    """Package `(pop_size, n_episodes)` returns; for one params vector, drop the population axis."""
     if single:
         return Evaluation(float(returns[0].mean()), returns[0], n_steps)
     return Evaluation(returns.mean(axis=1), returns, n_steps)
