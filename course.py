@@ -32,7 +32,7 @@ def run(*cmd: str | Path) -> None:
 
 
 def create_venv() -> None:
-    """`python -m venv .venv`; where ensurepip is missing (Debian, Ubuntu), seed pip from outside."""
+    """`python -m venv .venv`; without ensurepip (Debian, Ubuntu), seed pip from outside."""
     try:
         venv.create(VENV, with_pip=True, clear=True)
         return
