@@ -24,9 +24,9 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
-def run(*cmd: str | Path) -> None:
+def run(*cmd: str | Path, env: dict | None = None) -> None:
     """Run a command from the course folder; stop with its exit code if it fails."""
-    code = subprocess.call([str(c) for c in cmd], cwd=ROOT)
+    code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
     if code != 0:
         sys.exit(code)
 
@@ -61,7 +61,10 @@ def set_up() -> None:
         return
     print("Installing the course and its dependencies (first time: a few minutes) ...", flush=True)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PYTHON, "-m", "pip", "install", "--quiet", "--editable", ".[dev]")
+    # An editable install: changes to neuroevo_helpers/ take effect without reinstalling.
+    # (PYTHONWARNINGS silences setuptools' banner about editable installs.)
+    quiet = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--editable", ".[dev]", env=quiet)
     STAMP.write_text(wanted + "\n")
 
 
