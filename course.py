@@ -49,6 +49,12 @@ def create_venv() -> None:
         )
 
 
+def healthy() -> bool:
+    """Do the course's main packages still import in .venv? (Else reinstall them.)"""
+    check = "import neuroevo_helpers, gymnasium, Box2D, imageio, matplotlib, jupyterlab, nbval"
+    return subprocess.call([str(PYTHON), "-c", check], stderr=subprocess.DEVNULL) == 0
+
+
 def set_up() -> None:
     """Create .venv and install the course with its test tools, unless already done."""
     if sys.version_info < (3, 10):  # noqa: UP036 (this file must run on any Python to say so)
@@ -57,7 +63,7 @@ def set_up() -> None:
         print(f"Creating an isolated environment in {VENV} ...", flush=True)
         create_venv()
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+    if STAMP.exists() and STAMP.read_text().strip() == wanted and healthy():
         return
     print("Installing the course and its dependencies (first time: a few minutes) ...", flush=True)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
@@ -75,7 +81,16 @@ def main(argv: list[str]) -> None:
     set_up()
     try:
         if command == "lab":
-            run(PYTHON, "-m", "jupyterlab", "notebooks/00_welcome.ipynb", *extra)
+            # Serve the whole course folder, so README.md and assets/ (the GIFs) resolve,
+            # and open the first notebook.
+            lab = [
+                f"--ServerApp.root_dir={ROOT}",
+                "--LabApp.default_url=/lab/tree/notebooks/00_welcome.ipynb",
+            ]
+            if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+                print("Running as root (a container?): adding --allow-root for JupyterLab.")
+                lab.append("--allow-root")
+            run(PYTHON, "-m", "jupyterlab", *lab, *extra)
         else:
             run(PYTHON, "-m", "pytest", *extra)
     except KeyboardInterrupt:  # Ctrl-C stops JupyterLab: no traceback needed

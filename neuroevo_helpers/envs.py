@@ -16,7 +16,7 @@ from typing import NamedTuple
 import gymnasium as gym
 import numpy as np
 
-from .network import MLP, _check_count
+from .network import MLP, _check_count, _check_seed
 
 # Native NumPy vector versions of an env (one array op steps all copies).
 NATIVE_VECTOR_ENVS = ("CartPole-v0", "CartPole-v1")
@@ -101,6 +101,7 @@ def evaluate(
     single = np.asarray(population).ndim == 1
     population = np.atleast_2d(_check_population(policy, population))
     _check_count("n_episodes", n_episodes)
+    seed = _check_seed(seed)
     pop_size, n_envs = population.shape[0], population.shape[0] * n_episodes
     env = _make_vector_env(env_id, n_envs, max_episode_steps)
     try:
@@ -141,6 +142,7 @@ def evaluate_one_by_one(
     single = np.asarray(population).ndim == 1
     population = np.atleast_2d(_check_population(policy, population))
     _check_count("n_episodes", n_episodes)
+    seed = _check_seed(seed)
     returns, n_steps = np.zeros((population.shape[0], n_episodes)), 0
     for i, params in enumerate(population):
         kwargs = {} if max_episode_steps is None else {"max_episode_steps": max_episode_steps}
@@ -150,7 +152,9 @@ def evaluate_one_by_one(
             obs, _ = env.reset(seed=seed + e)
             done = False
             while not done:
-                obs, reward, terminated, truncated, _ = env.step(_to_env(policy.act(params, obs)))
+                obs, reward, terminated, truncated, _ = env.step(
+                    _to_env(policy.act(params, obs), env.action_space)
+                )
                 returns[i, e] += reward
                 n_steps += 1
                 done = terminated or truncated
@@ -176,11 +180,11 @@ def check_policy_fits(policy: MLP, obs_space, act_space, env_id: str) -> None:
         )
 
 
-def _to_env(action: np.ndarray):
-    """A single env wants a Python int for Discrete actions and an array for Box."""
-    return (
-        int(action) if np.ndim(action) == 0 else np.asarray(action, dtype=np.float32)
-    )  # Box dtype
+def _to_env(action, space: gym.Space):
+    """What a single env accepts: a Python int for Discrete, an array of the Box's shape."""
+    if isinstance(space, gym.spaces.Discrete):
+        return int(action)  # also turns True/False and NumPy integers into 0/1
+    return np.asarray(action, dtype=space.dtype).reshape(space.shape)
 
 
 def _make_vector_env(

@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .envs import _to_env, check_policy_fits, make_env
-from .network import MLP
+from .network import MLP, _check_seed
 
 # A policy for `rollout`: an MLP (with its params), a function obs -> action, or None
 # for uniformly random actions.
@@ -44,6 +44,7 @@ def rollout(
     """
     if not (isinstance(every, int) and every >= 1):
         raise ValueError(f"every must be a whole number >= 1; got {every!r}.")
+    seed = _check_seed(seed)
     kwargs = {} if max_episode_steps is None else {"max_episode_steps": max_episode_steps}
     env = make_env(env_id, render_mode="rgb_array" if render else None, **kwargs)
     act = _as_function(policy, params, env, env_id, seed)
@@ -65,6 +66,8 @@ def rollout(
 
 def _as_function(policy: Policy, params, env, env_id: str, seed: int) -> Callable:
     if policy is None:
+        if params is not None:
+            raise ValueError("params were given but no policy: rollout(env_id, policy, params).")
         env.action_space.seed(seed)  # random actions, reproducible from the seed
         return lambda obs: env.action_space.sample()
     if isinstance(policy, MLP):
@@ -74,10 +77,13 @@ def _as_function(policy: Policy, params, env, env_id: str, seed: int) -> Callabl
         if params.ndim != 1:
             raise ValueError(f"rollout plays one network; params must be 1-D, got {params.shape}.")
         check_policy_fits(policy, env.observation_space, env.action_space, env_id)
-        return lambda obs: _to_env(policy.act(params, obs))
+        return lambda obs: _to_env(policy.act(params, obs), env.action_space)
     if callable(policy):
-        return policy
-    raise TypeError(f"policy must be an MLP, a function obs -> action, or None; got {policy!r}.")
+        return lambda obs: _to_env(policy(obs), env.action_space)  # e.g. True -> 1
+    raise TypeError(
+        f"policy must be an MLP, a function obs -> action, or None; got a {type(policy).__name__}. "
+        "To play a network, pass both: rollout(env_id, policy, params)."
+    )
 
 
 def write_gif(path: str | os.PathLike, frames: list[np.ndarray], fps: float = 25) -> Path:

@@ -92,6 +92,11 @@ class MLP:
 
         Returns `(n_params,)`, or `(pop_size, n_params)` when `pop_size` is given.
         """
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(
+                f"init_params needs a random generator first, got {type(rng).__name__}: "
+                "policy.init_params(np.random.default_rng(SEED), pop_size)."
+            )
         if pop_size is not None:
             _check_count("pop_size", pop_size)
         batch = () if pop_size is None else (int(pop_size),)
@@ -180,3 +185,13 @@ def _check_count(name: str, value: int) -> None:
     """Raise a clear error unless `value` is a whole number >= 1."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a whole number >= 1; got {value!r}.")
+
+
+def _check_seed(seed: int) -> int:
+    """A seed as a Python int (NumPy integers welcome), or a clear error."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(
+            f"seed must be a whole number >= 0, e.g. seed=0 or seed=int(rng.integers(10**9)); "
+            f"got {seed!r}."
+        )
+    return int(seed)

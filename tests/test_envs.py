@@ -82,3 +82,20 @@ def test_bad_evaluation_input_is_explained():
         evaluate(LEAN, LEAN_PARAMS, "Acrobot-v1")
     with pytest.raises(TypeError, match="policy must be an MLP"):
         evaluate("CartPole-v1", LEAN_PARAMS, "CartPole-v1")
+
+
+def test_seeds_accept_numpy_ints_and_reject_the_rest():
+    rng = np.random.default_rng(0)
+    seed = rng.integers(10**9)  # a NumPy integer, as a learner would pass it
+    a = evaluate(LEAN, LEAN_PARAMS, "CartPole-v1", n_episodes=2, seed=seed)
+    assert np.array_equal(
+        a.episode_returns, evaluate(LEAN, LEAN_PARAMS, "CartPole-v1", 2, int(seed)).episode_returns
+    )
+    for bad in (None, 1.5, -1):
+        with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
+            evaluate(LEAN, LEAN_PARAMS, "CartPole-v1", seed=bad)
+
+
+def test_init_params_without_rng_is_explained():
+    with pytest.raises(TypeError, match=r"needs a random generator first.*default_rng"):
+        LEAN.init_params(64)

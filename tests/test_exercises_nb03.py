@@ -32,3 +32,18 @@ def test_random_search_right_and_wrong(capsys):
     assert "highest" in capsys.readouterr().out
     assert not check_random_search(lambda policy, *args: np.zeros(3))
     assert "shape (114,)" in capsys.readouterr().out
+
+
+def test_checks_never_raise_on_odd_answers(capsys):
+    assert not check_top_k(lambda pop, fit, k: None)
+    assert "forget the `return`" in capsys.readouterr().out
+    assert not check_top_k(lambda pop, fit, k: pop[np.argsort(fit)[::-1][:k]][[1, 0, 3, 2]])
+    assert "not in order" in capsys.readouterr().out
+    assert not check_random_search(lambda policy, env_id, n, e, rng: None)
+    assert "forget the `return`" in capsys.readouterr().out
+
+    def returns_evaluation(policy, env_id, n, e, rng):
+        return nh.evaluate(policy, policy.init_params(rng, n), env_id, e, seed=0)
+
+    assert not check_random_search(returns_evaluation)
+    assert "params" in capsys.readouterr().out

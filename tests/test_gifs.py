@@ -100,3 +100,13 @@ def test_show_gif_displays(tmp_path):
     path = record_gif(tmp_path / "a.gif", "CartPole-v1", None, seed=0) and tmp_path / "a.gif"
     image = show_gif(path)
     assert image.format == "gif" and image.data[:6] == b"GIF89a"
+
+
+def test_rollout_misuse_is_explained_and_plain_functions_are_forgiven():
+    with pytest.raises(ValueError, match="params were given but no policy"):
+        rollout("CartPole-v1", None, LEAN_PARAMS)
+    with pytest.raises(TypeError, match=r"got a ndarray.*rollout\(env_id, policy, params\)"):
+        rollout("CartPole-v1", LEAN_PARAMS)
+    # a function returning a NumPy bool, or a float for a continuous env, still works
+    assert rollout("CartPole-v1", lambda obs: obs[2] + obs[3] > 0, seed=1000).episode_return == 500
+    assert rollout("Pendulum-v1", lambda obs: 0.5, seed=0).length == 200

@@ -17,23 +17,27 @@ def check_top_k(top_k) -> bool:
     got, problem = call(top_k, population.copy(), fitness.copy(), 4)
     if problem:
         return report([problem], "")
+    if got is None:
+        return report(["top_k returned None: did you forget the `return`?"], "")
     got = np.asarray(got)
     if got.shape != (4, 3):
         hint = " You returned indices; index the population with them." if got.ndim == 1 else ""
         return report(
             [f"for k=4 of a (10, 3) population, expected shape (4, 3), got {got.shape}.{hint}"], ""
         )
+    if np.allclose(got, expected):
+        return report([], "top_k returns the k fittest individuals, best first.")
     if np.allclose(got, expected[::-1]):
         return report(
             ["the rows are the right ones but worst first: higher fitness is better."], ""
         )
     if np.allclose(got, population[np.argsort(fitness)[:4]]):
         return report(["these are the 4 *least* fit rows: np.argsort sorts ascending."], "")
-    if not np.allclose(got, expected):
-        return report(
-            ["not the 4 fittest rows, best first. Hint: np.argsort(fitness)[::-1][:k]."], ""
-        )
-    return report([], "top_k returns the k fittest individuals, best first.")
+    if sorted(map(tuple, got)) == sorted(map(tuple, expected)):
+        return report(["the right 4 rows, but not in order: put the fittest first."], "")
+    return report(
+        ["not the 4 fittest rows. Hint: np.argsort(fitness) gives the sorting indices."], ""
+    )
 
 
 def check_random_search(random_search) -> bool:
@@ -42,7 +46,16 @@ def check_random_search(random_search) -> bool:
     best, problem = call(random_search, policy, "CartPole-v1", 256, 3, np.random.default_rng(1))
     if problem:
         return report([problem], "")
-    best = np.asarray(best)
+    if best is None:
+        return report(["your function returned None: did you forget the `return`?"], "")
+    if hasattr(best, "fitness"):
+        return report(
+            ["you returned nh.evaluate's result; return the fittest network's params."], ""
+        )
+    try:
+        best = np.asarray(best, dtype=float)
+    except (TypeError, ValueError):
+        return report([f"return one network's params as an array; got {type(best).__name__}."], "")
     if best.shape != (policy.n_params,):
         return report(
             [f"return one network's params, shape ({policy.n_params},); got {best.shape}."], ""
