@@ -5,12 +5,18 @@ says so in its docstring.
 """
 
 from .envs import Evaluation, env_spec, evaluate, evaluate_one_by_one, make_env, policy_for_env
+from .ga import GA
 from .gifs import Episode, record_gif, record_side_by_side, rollout, show_gif, write_gif
 from .network import MLP, relu, sigmoid, softmax, tanh
 from .plotting import plot_fitness, plot_runs
+from .training import HELD_OUT_SEED, TrainResult, train
 
 __all__ = [
+    "GA",
+    "HELD_OUT_SEED",
     "MLP",
+    "TrainResult",
+    "train",
     "Episode",
     "Evaluation",
     "env_spec",
