@@ -1,0 +1,112 @@
+"""Saving and loading trained agents as plain NumPy `.npz` files.
+
+An agent file holds only arrays, numbers and text, so anyone can read it with numpy
+alone, and loading never unpickles anything: a file from a stranger cannot run code.
+
+Keys: `params` (the flat vector, in the layout of `network.py`), `layer_sizes`,
+`hidden_activation`, `output` (`argmax` or `tanh`), `env_id`, `action_low` and
+`action_high` (for `tanh`), and how it was trained: `algorithm`, `seed`, `generations`,
+`env_steps`, `held_out_mean`, `held_out_std`, `held_out_episodes`.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+import zipfile
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from .envs import check_policy_fits, env_spec, make_env
+from .network import MLP
+
+REQUIRED = ("params", "layer_sizes", "hidden_activation", "output", "env_id")
+
+
+class Agent(NamedTuple):
+    """A loaded agent: the network, its parameters, its env, and how it was trained."""
+
+    policy: MLP
+    params: np.ndarray
+    env_id: str
+    info: dict  # algorithm, seed, budget, held-out score: whatever the file records
+
+
+def save_agent(
+    path: str | os.PathLike, policy: MLP, params: np.ndarray, env_id: str, **info
+) -> Path:
+    """Write an agent file atomically (a failure leaves no half-written file)."""
+    path = Path(path)
+    if path.suffix != ".npz":
+        raise ValueError(f"An agent file must end in .npz; got {str(path)!r}.")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"The folder {str(path.parent)!r} does not exist: create it first.")
+    env_spec(env_id)
+    arrays = {
+        "params": policy.check_params(params),
+        "layer_sizes": np.array(policy.layer_sizes),
+        "hidden_activation": np.array(policy.hidden_activation),
+        "output": np.array(policy.output),
+        "env_id": np.array(env_id),
+    }
+    if policy.action_low is not None:
+        arrays["action_low"], arrays["action_high"] = (
+            np.array(policy.action_low),
+            np.array(policy.action_high),
+        )
+    for key, value in info.items():
+        arrays[key] = np.array(value)
+        if arrays[key].dtype == object:
+            raise TypeError(f"{key}={value!r} is not a number, text or array; it cannot be saved.")
+    tmp = path.with_name(f".{path.stem}-{uuid.uuid4().hex[:8]}.npz")
+    try:
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def load_agent(path: str | os.PathLike, env_id: str | None = None) -> Agent:
+    """Read an agent file without unpickling; check it is complete and fits its env."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No agent file at {str(path)!r}.")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"{str(path)!r} is not an agent file: it is not a NumPy .npz archive.")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            fields = {key: data[key] for key in data.files}
+    except ValueError:  # NumPy refuses object arrays without allow_pickle
+        raise ValueError(
+            f"{str(path)!r} is not an agent file: it holds pickled Python objects, which are "
+            "never loaded here because unpickling a stranger's file can run their code."
+        ) from None
+    missing = [key for key in REQUIRED if key not in fields]
+    if missing:
+        raise ValueError(f"{str(path)!r} is not an agent file: it has no {', '.join(missing)}.")
+    saved_env = str(fields["env_id"])
+    if env_id is not None and env_id != saved_env:
+        raise ValueError(f"{str(path)!r} is an agent for {saved_env}, not for {env_id}.")
+    bounds = [
+        tuple(fields[k].tolist()) if k in fields else None for k in ("action_low", "action_high")
+    ]
+    policy = MLP(
+        tuple(fields["layer_sizes"].tolist()),
+        str(fields["hidden_activation"]),
+        str(fields["output"]),
+        *bounds,
+    )
+    params = policy.check_params(fields["params"])
+    info = {
+        k: v.item() if v.ndim == 0 else v
+        for k, v in fields.items()
+        if k not in (*REQUIRED, "action_low", "action_high")
+    }
+    env = make_env(saved_env)  # also a clear error if the env id is unknown here
+    check_policy_fits(policy, env.observation_space, env.action_space, saved_env)
+    env.close()
+    return Agent(policy, params, saved_env, info)

@@ -1,0 +1,130 @@
+"""Agent files (numpy only, never unpickled) and `python -m neuroevo_helpers`."""
+
+import subprocess
+import sys
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from neuroevo_helpers import policy_for_env
+from neuroevo_helpers.__main__ import main
+from neuroevo_helpers.agents import load_agent, save_agent
+
+
+def test_agent_round_trip_with_numpy_alone(tmp_path):
+    policy = policy_for_env("Pendulum-v1")
+    params = policy.init_params(np.random.default_rng(0))
+    path = save_agent(tmp_path / "a.npz", policy, params, "Pendulum-v1", algorithm="ga", seed=3)
+    with np.load(path, allow_pickle=False) as data:  # what a stranger would do
+        assert str(data["env_id"]) == "Pendulum-v1" and str(data["output"]) == "tanh"
+        assert data["params"].shape == (policy.n_params,) and list(data["layer_sizes"]) == [
+            3,
+            16,
+            1,
+        ]
+    agent = load_agent(path)
+    assert agent.policy == policy and agent.info == {"algorithm": "ga", "seed": 3}
+    np.testing.assert_array_equal(agent.params, params)
+
+
+def test_record_trains_saves_and_writes_a_gif(tmp_path, capsys):
+    gif = tmp_path / "cartpole.gif"
+    assert (
+        main(
+            [
+                "record",
+                "--env",
+                "CartPole-v1",
+                "--seed",
+                "1",
+                "--out",
+                str(gif),
+                "--generations",
+                "3",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "held-out mean" in out and "wrote" in out
+    assert iio.improps(gif).shape[0] > 1 and iio.immeta(gif)["loop"] == 0
+    agent = load_agent(tmp_path / "cartpole.npz")
+    assert agent.info["algorithm"] == "ga" and agent.info["generations"] == 3
+    assert agent.info["held_out_episodes"] == 100 and agent.info["env_steps"] > 0
+
+    again = tmp_path / "again.gif"
+    assert (
+        main(
+            [
+                "record",
+                "--env",
+                "CartPole-v1",
+                "--agent",
+                str(tmp_path / "cartpole.npz"),
+                "--out",
+                str(again),
+            ]
+        )
+        == 0
+    )
+    assert again.exists()
+    assert (
+        main(
+            [
+                "evaluate",
+                "--agent",
+                str(tmp_path / "cartpole.npz"),
+                "--episodes",
+                "10",
+                "--seed",
+                "5",
+            ]
+        )
+        == 0
+    )
+    assert "CartPole-v1: mean" in capsys.readouterr().out
+
+
+@pytest.fixture
+def agent_file(tmp_path):
+    policy = policy_for_env("CartPole-v1")
+    return save_agent(
+        tmp_path / "cp.npz", policy, policy.init_params(np.random.default_rng(0)), "CartPole-v1"
+    )
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["record", "--env", "Cartpole-v1", "--out", "{tmp}/x.gif"], "Did you mean 'CartPole-v1'"),
+        (["record", "--env", "CartPole-v1", "--out", "{tmp}/missing/x.gif"], "existing folder"),
+        (
+            ["record", "--env", "Acrobot-v1", "--agent", "{agent}", "--out", "{tmp}/x.gif"],
+            "not for Acrobot-v1",
+        ),
+        (["evaluate", "--agent", "{tmp}/junk.npz"], "not a NumPy .npz archive"),
+        (["evaluate", "--agent", "{tmp}/pickled.npz"], "holds pickled Python objects"),
+        (["evaluate", "--agent", "{tmp}/nothing.npz"], "No agent file"),
+        (["evaluate", "--agent", "{agent}", "--episodes", "0"], "--episodes must be >= 1"),
+    ],
+)
+def test_bad_input_exits_non_zero_with_one_line(tmp_path, agent_file, capsys, args, message):
+    (tmp_path / "junk.npz").write_text("not an archive")
+    np.savez(tmp_path / "pickled.npz", params=np.array([object()], dtype=object))
+    args = [a.format(tmp=tmp_path, agent=agent_file) for a in args]
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    err = capsys.readouterr().err
+    assert exit_info.value.code != 0 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_help_documents_every_option():
+    result = subprocess.run(
+        [sys.executable, "-m", "neuroevo_helpers", "record", "--help"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0
+    for option in ("--env", "--algo", "--seed", "--out", "--agent", "--save", "--generations"):
+        assert option in result.stdout
