@@ -19,8 +19,10 @@ from .ga import GA
 from .gifs import record_side_by_side
 from .training import HELD_OUT_SEED, train
 
-# Default budgets per env: network, GA settings, and generations. Each was measured to
-# reach a good agent on this course's 2-core reference machine (see 04_genetic_algorithm).
+# Default budgets per env: network, GA settings, and generations. Measured with seeds 0-2
+# on a 2-core laptop, held-out mean over 100 episodes: CartPole-v1 500 (about 8 s);
+# Acrobot-v1 -80 to -92, threshold -100 (about 2 min). MountainCar-v0 and Pendulum-v1 are
+# provisional and not yet tuned: `record` prints the held-out score either way.
 RECIPES = {
     "CartPole-v1": dict(
         hidden=16, pop_size=64, n_parents=10, sigma=0.1, n_episodes=5, n_generations=15

@@ -128,3 +128,20 @@ def test_help_documents_every_option():
     assert result.returncode == 0
     for option in ("--env", "--algo", "--seed", "--out", "--agent", "--save", "--generations"):
         assert option in result.stdout
+
+
+def test_shipped_agents_load_and_meet_their_threshold():
+    from pathlib import Path
+
+    import gymnasium as gym
+
+    from neuroevo_helpers import evaluate
+
+    shipped = sorted((Path(__file__).resolve().parents[1] / "assets" / "agents").glob("*.npz"))
+    assert shipped, "assets/agents/ should hold the agents the README shows"
+    for path in shipped:
+        agent = load_agent(path)
+        threshold = gym.spec(agent.env_id).reward_threshold
+        # 100 episodes seeded apart from both training (< 10**9) and the recorded check
+        score = evaluate(agent.policy, agent.params, agent.env_id, 100, seed=2 * 10**9).fitness
+        assert score >= threshold, f"{path.name}: {score:.1f} < {threshold} on fresh episodes"
