@@ -13,6 +13,19 @@ def noisy_sphere(population, seed):
     return Evaluation(returns.mean(axis=1), returns, 10 * returns.size)
 
 
+def ctrl_c_at_generation(n):
+    """noisy_sphere, but the n-th call raises KeyboardInterrupt, as Ctrl-C would."""
+    calls = []
+
+    def evaluate_fn(population, seed):
+        calls.append(seed)
+        if len(calls) == n:
+            raise KeyboardInterrupt
+        return noisy_sphere(population, seed)
+
+    return evaluate_fn
+
+
 def make_ga(seed=0, pop_size=20):
     rng = np.random.default_rng(seed)
     return GA(rng.normal(2.0, 1.0, size=(pop_size, 5)), n_parents=5, sigma=0.1, rng=rng), rng
@@ -56,15 +69,7 @@ def test_ga_solves_cartpole_quickly():
 
 def test_ctrl_c_returns_the_best_so_far():
     ga, rng = make_ga()
-    calls = []
-
-    def stops_at_generation_4(population, seed):
-        calls.append(seed)
-        if len(calls) == 4:
-            raise KeyboardInterrupt
-        return noisy_sphere(population, seed)
-
-    result = train(ga, stops_at_generation_4, 10, rng, progress=False)
+    result = train(ga, ctrl_c_at_generation(4), 10, rng, progress=False)
     assert result.interrupted and len(result.history["best"]) == 3
     assert result.best_fitness == max(result.history["best"]) and result.best_params.shape == (5,)
 
@@ -74,15 +79,9 @@ def test_resume_gives_exactly_the_uninterrupted_numbers(tmp_path):
     full = train(full_ga, noisy_sphere, 8, rng, checkpoint=tmp_path / "full.npz", progress=False)
 
     ga, rng = make_ga(seed=7)
-    calls = []
-
-    def interrupt_once(population, seed):
-        calls.append(seed)
-        if len(calls) == 4:
-            raise KeyboardInterrupt
-        return noisy_sphere(population, seed)
-
-    part = train(ga, interrupt_once, 8, rng, checkpoint=tmp_path / "run.npz", progress=False)
+    part = train(
+        ga, ctrl_c_at_generation(4), 8, rng, checkpoint=tmp_path / "run.npz", progress=False
+    )
     assert part.interrupted and len(part.history["best"]) == 3
     ga, rng = make_ga(seed=99)  # a fresh process: state comes from the checkpoint alone
     resumed = train(ga, noisy_sphere, 8, rng, checkpoint=tmp_path / "run.npz", progress=False)
