@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from .envs import Evaluation
 from .network import _check_count
@@ -53,6 +52,8 @@ def train(
     history = {"best": [], "mean": [], "episodes": [], "env_steps": []}
     if checkpoint is not None and Path(checkpoint).exists():
         best_params, best_fitness, history = _load_checkpoint(checkpoint, strategy, rng)
+    from tqdm.auto import tqdm  # imported here: `import neuroevo_helpers` stays light
+
     interrupted = False
     bar = tqdm(total=n_generations, initial=len(history["best"]), disable=not progress, unit="gen")
     try:
