@@ -107,7 +107,7 @@ class MLP:
         return np.concatenate(chunks, axis=-1)
 
     def unflatten(self, params: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Views `(W, b)` per layer, with any leading population axis kept in front."""
+        """`(W, b)` per layer (views of `params` when it is a float array), leading axes kept."""
         params = self.check_params(params)
         batch, layers, start = params.shape[:-1], [], 0
         for (n_in, n_out), _ in self.shapes:
