@@ -12,13 +12,13 @@ Keys: `params` (the flat vector, in the layout of `network.py`), `layer_sizes`,
 from __future__ import annotations
 
 import os
-import uuid
 import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from ._files import atomic_path
 from .envs import check_policy_fits, env_spec, make_env
 from .network import MLP
 
@@ -60,13 +60,8 @@ def save_agent(
         arrays[key] = np.array(value)
         if arrays[key].dtype == object:
             raise TypeError(f"{key}={value!r} is not a number, text or array; it cannot be saved.")
-    tmp = path.with_name(f".{path.stem}-{uuid.uuid4().hex[:8]}.npz")
-    try:
+    with atomic_path(path) as tmp:
         np.savez(tmp, **arrays)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path
 
 

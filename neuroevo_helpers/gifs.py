@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -12,6 +11,7 @@ import imageio.v3 as iio
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ._files import atomic_path
 from .envs import _to_env, check_policy_fits, make_env
 from .network import MLP, _check_seed
 
@@ -99,15 +99,8 @@ def write_gif(path: str | os.PathLike, frames: list[np.ndarray], fps: float = 25
     frames = ((np.stack(frames).astype(np.uint16) + 25) // 51 * 51).astype(np.uint8)
     # GIF delays are in hundredths of a second; browsers slow delays under 20 ms down.
     duration_ms = max(20, 10 * round(100 / fps))
-    tmp = path.with_name(
-        f".{path.stem}-{uuid.uuid4().hex[:8]}.gif"
-    )  # same folder: replace is atomic
-    try:
+    with atomic_path(path) as tmp:
         iio.imwrite(tmp, frames, extension=".gif", duration=duration_ms, loop=0)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
     return path
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from ._files import atomic_path
 from .envs import Evaluation
 from .network import _check_count
 
@@ -99,13 +99,8 @@ def _save_checkpoint(path, strategy, rng, best_params, best_fitness, history) ->
         "best_fitness": best_fitness,
         "history": history,
     }
-    tmp = path.with_name(f".{path.stem}-{uuid.uuid4().hex[:8]}.npz")
-    try:
+    with atomic_path(path) as tmp:
         np.savez(tmp, best_params=best_params, meta=np.array(json.dumps(meta)), **arrays)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def _load_checkpoint(path, strategy, rng) -> tuple[np.ndarray, float, dict]:
