@@ -98,10 +98,7 @@ def evaluate(
     env's time limit (`max_episode_steps` overrides it). See the module docstring for
     how `seed` picks the start states.
     """
-    single = np.asarray(population).ndim == 1
-    population = np.atleast_2d(_check_population(policy, population))
-    _check_count("n_episodes", n_episodes)
-    seed = _check_seed(seed)
+    population, single, seed = _check_inputs(policy, population, n_episodes, seed)
     pop_size, n_envs = population.shape[0], population.shape[0] * n_episodes
     env = _make_vector_env(env_id, n_envs, max_episode_steps)
     try:
@@ -139,13 +136,10 @@ def evaluate_one_by_one(
     The style of the first seed, kept as a reference for tests and timings. Same seeds,
     so the same returns as `evaluate`.
     """
-    single = np.asarray(population).ndim == 1
-    population = np.atleast_2d(_check_population(policy, population))
-    _check_count("n_episodes", n_episodes)
-    seed = _check_seed(seed)
+    population, single, seed = _check_inputs(policy, population, n_episodes, seed)
     returns, n_steps = np.zeros((population.shape[0], n_episodes)), 0
+    kwargs = {} if max_episode_steps is None else {"max_episode_steps": max_episode_steps}
     for i, params in enumerate(population):
-        kwargs = {} if max_episode_steps is None else {"max_episode_steps": max_episode_steps}
         env = make_env(env_id, **kwargs)  # one env per network, as in the first seed
         check_policy_fits(policy, env.observation_space, env.action_space, env_id)
         for e in range(n_episodes):
@@ -212,6 +206,16 @@ def _reset(env: gym.vector.VectorEnv, env_id: str, seeds: list[int]) -> np.ndarr
     one.close()
     env.unwrapped.state = np.stack([starts[s] for s in seeds], axis=1)
     return env.unwrapped.state.T.astype(np.float32)
+
+
+def _check_inputs(
+    policy: MLP, population, n_episodes: int, seed: int
+) -> tuple[np.ndarray, bool, int]:
+    """The checks both evaluations share: `(population as 2-D, was it one vector?, seed)`."""
+    single = np.asarray(population).ndim == 1
+    population = np.atleast_2d(_check_population(policy, population))
+    _check_count("n_episodes", n_episodes)
+    return population, single, _check_seed(seed)
 
 
 def _check_population(policy: MLP, population: np.ndarray) -> np.ndarray:
