@@ -49,11 +49,16 @@ def env_spec(env_id: str) -> gym.envs.registration.EnvSpec:
     return gym.spec(env_id)
 
 
-def spec_render_modes(spec: gym.envs.registration.EnvSpec) -> list[str]:
-    """The render modes an env declares, read from its class without creating it."""
+def env_metadata(spec: gym.envs.registration.EnvSpec) -> dict:
+    """An env's class metadata (render modes, fps), read without creating the env."""
     entry = spec.entry_point
     env_class = entry if callable(entry) else gym.envs.registration.load_env_creator(entry)
-    return list(getattr(env_class, "metadata", {}).get("render_modes", []))
+    return dict(getattr(env_class, "metadata", {}))
+
+
+def spec_render_modes(spec: gym.envs.registration.EnvSpec) -> list[str]:
+    """The render modes an env declares, read from its class without creating it."""
+    return list(env_metadata(spec).get("render_modes", []))
 
 
 def policy_for_env(

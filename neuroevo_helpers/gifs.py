@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ._files import atomic_path
-from .envs import _to_env, check_policy_fits, make_env
+from .envs import _to_env, check_policy_fits, env_metadata, env_spec, make_env
 from .network import MLP, _check_seed
 
 # A policy for `rollout`: an MLP (with its params), a function obs -> action, or None
@@ -171,10 +171,7 @@ def show_gif(path: str | os.PathLike, width: int | None = None):
 
 
 def _fps(env_id: str) -> float:
-    env = make_env(env_id)
-    fps = env.metadata.get("render_fps") or 30
-    env.close()
-    return float(fps)
+    return float(env_metadata(env_spec(env_id)).get("render_fps") or 30)
 
 
 def _check_out_path(path: str | os.PathLike) -> Path:
