@@ -97,11 +97,11 @@ def evaluate(
 ) -> Evaluation:
     """Mean episode return of every individual over `n_episodes`, all run at once.
 
-    One vector env holds `pop_size * n_episodes` copies of the env; each step does one
-    batched forward pass for the whole population. CartPole uses gymnasium's native
-    NumPy vector env, other envs its sync vector env. Episodes end on termination or the
-    env's time limit (`max_episode_steps` overrides it). See the module docstring for
-    how `seed` picks the start states.
+    The env is copied `pop_size * n_episodes` times; each step does one batched forward
+    pass for the whole population. CartPole uses gymnasium's native NumPy vector env;
+    other envs are stepped copy by copy, skipping copies whose episode is over. Episodes
+    end on termination or the env's time limit (`max_episode_steps` overrides it). See
+    the module docstring for how `seed` picks the start states.
     """
     population, single, seed = _check_inputs(policy, population, n_episodes, seed)
     pop_size, n_envs = population.shape[0], population.shape[0] * n_episodes
@@ -118,7 +118,9 @@ def evaluate(
             obs = obs.reshape(pop_size, n_episodes, -1)  # row i is seen by network i
             alive = running.reshape(pop_size, n_episodes).any(axis=1)  # skip finished networks
             actions[alive] = policy.act(population[alive], obs[alive])  # one batched pass
-            obs, reward, terminated, truncated, _ = env.step(actions.reshape(n_envs, *space.shape))
+            obs, reward, terminated, truncated = env.step(
+                actions.reshape(n_envs, *space.shape), running
+            )
             returns += np.where(running, reward, 0.0)  # steps after an episode's end: auto-reset
             n_steps += int(running.sum())
             running &= ~(terminated | truncated)
@@ -186,19 +188,63 @@ def _to_env(action, space: gym.Space):
     return np.asarray(action, dtype=space.dtype).reshape(space.shape)
 
 
-def _make_vector_env(
-    env_id: str, n_envs: int, max_episode_steps: int | None
-) -> gym.vector.VectorEnv:
+class _NativeCopies:
+    """gymnasium's native vector env, with the same `step(actions, running)` as `_EnvCopies`."""
+
+    def __init__(self, env_id: str, n_envs: int, kwargs: dict) -> None:
+        self.env = gym.make_vec(env_id, n_envs, vectorization_mode="vector_entry_point", **kwargs)
+        self.single_observation_space = self.env.single_observation_space
+        self.single_action_space = self.env.single_action_space
+
+    def step(self, actions: np.ndarray, running: np.ndarray) -> tuple:
+        # A few array operations step every copy, so stepping the finished ones costs little.
+        return self.env.step(actions)[:4]
+
+    def close(self) -> None:
+        self.env.close()
+
+
+class _EnvCopies:
+    """Copies of an env with no vector version, stepped one by one, skipping finished ones.
+
+    A sync vector env would step every copy until the longest episode ends; with Acrobot
+    (about 50 µs a step) most of that time would go on episodes that are already over.
+    """
+
+    def __init__(self, env_id: str, n_envs: int, kwargs: dict) -> None:
+        self.envs = [gym.make(env_id, **kwargs) for _ in range(n_envs)]
+        self.single_observation_space = self.envs[0].observation_space
+        self.single_action_space = self.envs[0].action_space
+
+    def reset(self, seed: list[int]) -> tuple[np.ndarray, dict]:
+        return np.stack([env.reset(seed=s)[0] for env, s in zip(self.envs, seed)]), {}
+
+    def step(self, actions: np.ndarray, running: np.ndarray) -> tuple:
+        n = len(self.envs)
+        obs = np.zeros((n, *self.single_observation_space.shape))
+        reward, terminated, truncated = np.zeros(n), ~running, np.zeros(n, dtype=bool)
+        for i in np.flatnonzero(running):
+            action = _to_env(actions[i], self.single_action_space)
+            obs[i], reward[i], terminated[i], truncated[i], _ = self.envs[i].step(action)
+        return obs, reward, terminated, truncated
+
+    def close(self) -> None:
+        for env in self.envs:
+            env.close()
+
+
+def _make_vector_env(env_id: str, n_envs: int, max_episode_steps: int | None):
     env_spec(env_id)  # clear error for unknown ids
-    mode = "vector_entry_point" if env_id in NATIVE_VECTOR_ENVS else "sync"
     kwargs = {} if max_episode_steps is None else {"max_episode_steps": max_episode_steps}
-    return gym.make_vec(env_id, num_envs=n_envs, vectorization_mode=mode, **kwargs)
+    copies = _NativeCopies if env_id in NATIVE_VECTOR_ENVS else _EnvCopies
+    return copies(env_id, n_envs, kwargs)
 
 
-def _reset(env: gym.vector.VectorEnv, env_id: str, seeds: list[int]) -> np.ndarray:
-    """Reset sub-env i from `seeds[i]`, exactly as a single env's `reset(seed=seeds[i])`."""
+def _reset(env, env_id: str, seeds: list[int]) -> np.ndarray:
+    """Reset copy i from `seeds[i]`, exactly as a single env's `reset(seed=seeds[i])`."""
     if env_id not in NATIVE_VECTOR_ENVS:
         return env.reset(seed=seeds)[0]
+    env = env.env
     # The native CartPole vector env draws all starts from one generator. To give each
     # episode its own seed, take the start state from gymnasium's single CartPole env
     # and hand it to the vector env (its state is an array of shape (4, n_envs)).
