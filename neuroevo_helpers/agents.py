@@ -5,8 +5,10 @@ alone, and loading never unpickles anything: a file from a stranger cannot run c
 
 Keys: `params` (the flat vector, in the layout of `network.py`), `layer_sizes`,
 `hidden_activation`, `output` (`argmax` or `tanh`), `env_id`, `action_low` and
-`action_high` (for `tanh`), and how it was trained: `algorithm`, `seed`, `generations`,
-`env_steps`, `held_out_mean`, `held_out_std`, `held_out_episodes`.
+`action_high` (for `tanh`), `obs_mean` and `obs_std` (if the network normalises its
+observations: `(obs - obs_mean) / obs_std` before the first layer), and how it was
+trained: `algorithm`, `seed`, `generations`, `env_steps`, `held_out_mean`, `held_out_std`,
+`held_out_episodes`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .envs import check_policy_fits, env_spec, make_env
 from .network import MLP
 
 REQUIRED = ("params", "layer_sizes", "hidden_activation", "output", "env_id")
+OPTIONAL = ("action_low", "action_high", "obs_mean", "obs_std")  # MLP fields, when set
 
 
 class Agent(NamedTuple):
@@ -51,11 +54,9 @@ def save_agent(
         "output": np.array(policy.output),
         "env_id": np.array(env_id),
     }
-    if policy.action_low is not None:
-        arrays["action_low"], arrays["action_high"] = (
-            np.array(policy.action_low),
-            np.array(policy.action_high),
-        )
+    for key in OPTIONAL:
+        if getattr(policy, key) is not None:
+            arrays[key] = np.array(getattr(policy, key))
     for key, value in info.items():
         arrays[key] = np.array(value)
         if arrays[key].dtype == object:
@@ -86,20 +87,17 @@ def load_agent(path: str | os.PathLike, env_id: str | None = None) -> Agent:
     saved_env = str(fields["env_id"])
     if env_id is not None and env_id != saved_env:
         raise ValueError(f"{str(path)!r} is an agent for {saved_env}, not for {env_id}.")
-    bounds = [
-        tuple(fields[k].tolist()) if k in fields else None for k in ("action_low", "action_high")
-    ]
     policy = MLP(
         tuple(fields["layer_sizes"].tolist()),
         str(fields["hidden_activation"]),
         str(fields["output"]),
-        *bounds,
+        **{k: tuple(fields[k].tolist()) for k in OPTIONAL if k in fields},
     )
     params = policy.check_params(fields["params"])
     info = {
         k: v.item() if v.ndim == 0 else v
         for k, v in fields.items()
-        if k not in (*REQUIRED, "action_low", "action_high")
+        if k not in (*REQUIRED, *OPTIONAL)
     }
     env = make_env(saved_env)  # also a clear error if the env id is unknown here
     check_policy_fits(policy, env.observation_space, env.action_space, saved_env)

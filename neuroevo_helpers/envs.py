@@ -62,20 +62,37 @@ def spec_render_modes(spec: gym.envs.registration.EnvSpec) -> list[str]:
 
 
 def policy_for_env(
-    env_id: str, hidden: tuple[int, ...] = (16,), hidden_activation: str = "tanh"
+    env_id: str,
+    hidden: tuple[int, ...] = (16,),
+    hidden_activation: str = "tanh",
+    normalize: bool = False,
 ) -> MLP:
-    """An MLP shaped for `env_id`: argmax over discrete actions, scaled tanh for boxes."""
+    """An MLP shaped for `env_id`: argmax over discrete actions, scaled tanh for boxes.
+
+    `normalize=True` maps each observation's bounds to [-1, 1] before the first layer
+    (`obs_mean`, `obs_std` from the observation space; it needs finite bounds). It matters
+    where inputs differ in scale, e.g. MountainCar's velocity is at most 0.07.
+    """
     env = make_env(env_id)
     obs_space, act_space = env.observation_space, env.action_space
     env.close()
     if not (isinstance(obs_space, gym.spaces.Box) and len(obs_space.shape) == 1):
         raise ValueError(f"{env_id} has observations {obs_space}; the MLP needs a flat Box.")
+    scaling = {}
+    if normalize:
+        if not obs_space.is_bounded():
+            raise ValueError(
+                f"normalize=True needs finite observation bounds, and {env_id}'s are "
+                f"{obs_space.low.tolist()} to {obs_space.high.tolist()}: use normalize=False."
+            )
+        low, high = obs_space.low.astype(float), obs_space.high.astype(float)
+        scaling = dict(obs_mean=(high + low) / 2, obs_std=(high - low) / 2)
     sizes = (obs_space.shape[0], *hidden)
     if isinstance(act_space, gym.spaces.Discrete):
-        return MLP((*sizes, int(act_space.n)), hidden_activation, "argmax")
+        return MLP((*sizes, int(act_space.n)), hidden_activation, "argmax", **scaling)
     if isinstance(act_space, gym.spaces.Box) and len(act_space.shape) == 1:
         low, high = tuple(act_space.low.tolist()), tuple(act_space.high.tolist())
-        return MLP((*sizes, act_space.shape[0]), hidden_activation, "tanh", low, high)
+        return MLP((*sizes, act_space.shape[0]), hidden_activation, "tanh", low, high, **scaling)
     raise ValueError(f"{env_id} has actions {act_space}; the MLP handles Discrete or a flat Box.")
 
 

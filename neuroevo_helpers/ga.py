@@ -6,7 +6,9 @@ fittest, unchanged, plus children, each a uniformly chosen parent plus Gaussian 
 standard deviation `sigma` on every parameter. Taught in 04_genetic_algorithm.
 
 To choose the elite the way that paper does (re-evaluate the top candidates on extra
-episodes so a lucky score cannot win), refine their entries of `fitness` before `tell`.
+episodes so a lucky score cannot win), pass the chosen indices as `tell(..., elite=...)`;
+`train(..., reevaluate_fn=...)` does this for you. To try other variation operators,
+subclass and override `breed` (05_mutation_and_crossover).
 """
 
 from __future__ import annotations
@@ -49,8 +51,14 @@ class GA:
         """The population to evaluate now, `(pop_size, n_params)`."""
         return self.population.copy()
 
-    def tell(self, population: np.ndarray, fitness: np.ndarray) -> None:
-        """Select on `fitness` (higher is better) and breed the next population."""
+    def tell(
+        self, population: np.ndarray, fitness: np.ndarray, elite: np.ndarray | None = None
+    ) -> None:
+        """Select on `fitness` (higher is better) and breed the next population.
+
+        `elite`: indices of the `n_elite` individuals to carry over unmutated; by default
+        the fittest. Parents are always the `n_parents` fittest by `fitness`.
+        """
         population, fitness = np.asarray(population, dtype=float), np.asarray(fitness, dtype=float)
         if population.shape != self.population.shape or fitness.shape != (len(population),):
             raise ValueError(
@@ -59,13 +67,28 @@ class GA:
                 f"got {population.shape} and {fitness.shape}."
             )
         order = np.argsort(-fitness, kind="stable")  # best first; ties keep their order
+        elite = order[: self.n_elite] if elite is None else self._check_elite(elite)
         parents = population[order[: self.n_parents]]  # (n_parents, n_params)
-        n_children = len(population) - self.n_elite
-        picks = self.rng.integers(self.n_parents, size=n_children)
-        noise = self.rng.normal(size=(n_children, population.shape[1]))
-        children = parents[picks] + self.sigma * noise  # one vectorised add for all children
-        self.population = np.concatenate([population[order[: self.n_elite]], children])
+        children = self.breed(parents, len(population) - self.n_elite)
+        self.population = np.concatenate([population[elite], children])
         self.generation += 1
+
+    def breed(self, parents: np.ndarray, n_children: int) -> np.ndarray:
+        """`(n_children, n_params)`: each a uniformly chosen parent plus N(0, sigma^2) noise."""
+        picks = self.rng.integers(len(parents), size=n_children)
+        noise = self.rng.normal(size=(n_children, parents.shape[1]))
+        return parents[picks] + self.sigma * noise  # one vectorised add for all children
+
+    def _check_elite(self, elite) -> np.ndarray:
+        elite = np.asarray(elite)
+        pop_size = len(self.population)
+        ok = elite.dtype.kind in "iu" and elite.shape == (self.n_elite,)
+        if not ok or np.any((elite < 0) | (elite >= pop_size)):
+            raise ValueError(
+                f"elite must hold the indices of the {self.n_elite} individual(s) to keep, each "
+                f"in [0, {pop_size}); got {elite!r}."
+            )
+        return elite
 
     def state(self) -> dict:
         """Everything needed to resume: arrays and plain numbers, no pickles."""

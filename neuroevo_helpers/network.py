@@ -45,7 +45,9 @@ class MLP:
 
     `output="argmax"` picks a discrete action (the index of the largest output);
     `output="tanh"` squashes each output into (-1, 1) and scales it to
-    `[action_low, action_high]` for continuous actions. Taught in 02_numpy_network.
+    `[action_low, action_high]` for continuous actions. With `obs_mean` and `obs_std`,
+    observations are normalised, `(obs - obs_mean) / obs_std`, before the first layer.
+    Taught in 02_numpy_network.
     """
 
     layer_sizes: tuple[int, ...]
@@ -53,6 +55,8 @@ class MLP:
     output: str = "argmax"
     action_low: tuple[float, ...] | None = None
     action_high: tuple[float, ...] | None = None
+    obs_mean: tuple[float, ...] | None = None
+    obs_std: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         sizes = tuple(int(n) for n in self.layer_sizes)
@@ -69,11 +73,14 @@ class MLP:
             )
         if self.output not in OUTPUTS:
             raise ValueError(f"Unknown output {self.output!r}; choose one of {OUTPUTS}.")
-        for name in ("action_low", "action_high"):
-            bound = getattr(self, name)
-            if bound is not None:
-                bound = tuple(float(v) for v in np.broadcast_to(bound, (sizes[-1],)))
-                object.__setattr__(self, name, bound)
+        for name, n in [("action_low", -1), ("action_high", -1), ("obs_mean", 0), ("obs_std", 0)]:
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, _per_unit(name, value, sizes[n]))
+        if (self.obs_mean is None) != (self.obs_std is None):
+            raise ValueError("Give both obs_mean and obs_std, or neither.")
+        if self.obs_std is not None and min(self.obs_std) <= 0:
+            raise ValueError(f"obs_std must be > 0 everywhere; got {self.obs_std}.")
 
     @property
     def shapes(self) -> list[tuple[tuple[int, int], tuple[int]]]:
@@ -129,6 +136,8 @@ class MLP:
         params = self.check_params(params)
         obs = self._check_obs(params, obs)
         population = params.ndim == 2
+        if self.obs_mean is not None:
+            obs = (obs - np.asarray(self.obs_mean)) / np.asarray(self.obs_std)
         h = obs.reshape(obs.shape[0], -1, obs.shape[-1]) if population else obs  # (P, B, n_in)
         layers = self.unflatten(params)
         act = ACTIVATIONS[self.hidden_activation]
@@ -179,6 +188,14 @@ class MLP:
                 f"({params.shape[0]}, ..., {n_in}), one row per network; got {obs.shape}."
             )
         return obs
+
+
+def _per_unit(name: str, value, n: int) -> tuple[float, ...]:
+    """`value` (one number, or one per unit) as a tuple of n finite floats, or a clear error."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim > 1 or array.size not in (1, n) or not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be one finite number or {n} of them; got {value!r}.")
+    return tuple(float(v) for v in np.broadcast_to(array, (n,)))
 
 
 def _check_count(name: str, value: int) -> None:

@@ -25,8 +25,8 @@ HELD_OUT_SEED = 10**9  # training seeds are drawn below this; held-out checks st
 class TrainResult(NamedTuple):
     """What `train` returns."""
 
-    best_params: np.ndarray  # the individual with the best training fitness seen so far
-    best_fitness: float  # its training fitness (optimistic: a maximum of noisy scores)
+    best_params: np.ndarray  # the individual with the best score so far (ties: the newest)
+    best_fitness: float  # that score (optimistic: a maximum of noisy scores)
     history: dict  # per generation: best, mean, episodes, env_steps (cumulative)
     interrupted: bool  # True if Ctrl-C stopped the run early
 
@@ -37,6 +37,8 @@ def train(
     n_generations: int,
     rng: np.random.Generator,
     *,
+    reevaluate_fn: Callable[[np.ndarray, int], Evaluation] | None = None,
+    n_candidates: int = 10,
     checkpoint: str | os.PathLike | None = None,
     progress: bool = True,
 ) -> TrainResult:
@@ -46,8 +48,21 @@ def train(
     `lambda pop, seed: nh.evaluate(policy, pop, "CartPole-v1", 5, seed)`. Every generation
     gets fresh episode seeds from `rng`, all below `HELD_OUT_SEED`. With `checkpoint`, the
     run is saved after every generation and, if the file exists, resumed from it.
+
+    With `reevaluate_fn` (a GA only), the `n_candidates` fittest are scored again on fresh
+    episodes and the best of *those* scores chooses the elite, as in Such et al. (2017);
+    the best-so-far agent is then judged by that second score too. Taught in
+    04_genetic_algorithm. The extra episodes count in the history's budget.
     """
     _check_count("n_generations", n_generations)
+    if reevaluate_fn is not None:
+        _check_count("n_candidates", n_candidates)
+        if n_candidates < getattr(strategy, "n_elite", n_candidates + 1):
+            raise ValueError(
+                f"reevaluate_fn chooses the elite of a GA among the n_candidates fittest, so "
+                f"the strategy needs an n_elite <= n_candidates={n_candidates}; "
+                f"{type(strategy).__name__} has n_elite={getattr(strategy, 'n_elite', None)}."
+            )
     best_params, best_fitness = None, -np.inf
     history = {"best": [], "mean": [], "episodes": [], "env_steps": []}
     if checkpoint is not None and Path(checkpoint).exists():
@@ -60,11 +75,21 @@ def train(
         while len(history["best"]) < n_generations:
             population = strategy.ask()  # (pop_size, n_params)
             result = evaluate_fn(population, int(rng.integers(HELD_OUT_SEED)))
-            strategy.tell(population, result.fitness)
-            i = int(np.argmax(result.fitness))
-            if result.fitness[i] > best_fitness:
-                best_params, best_fitness = population[i].copy(), float(result.fitness[i])
-            _record(history, best_fitness, result)
+            used = [result]
+            if reevaluate_fn is None:
+                strategy.tell(population, result.fitness)
+                candidates, scores = np.arange(len(population)), result.fitness
+            else:
+                candidates = np.argsort(-result.fitness, kind="stable")[:n_candidates]
+                seed = int(rng.integers(HELD_OUT_SEED))
+                used.append(reevaluate_fn(population[candidates], seed))
+                scores = np.atleast_1d(used[-1].fitness)  # (n_candidates,)
+                elite = candidates[np.argsort(-scores, kind="stable")[: strategy.n_elite]]
+                strategy.tell(population, result.fitness, elite=elite)
+            i = int(np.argmax(scores))
+            if scores[i] >= best_fitness:  # a tie goes to the newer: it survived more selection
+                best_params, best_fitness = population[candidates[i]].copy(), float(scores[i])
+            _record(history, best_fitness, result.fitness, used)
             if checkpoint is not None:
                 _save_checkpoint(checkpoint, strategy, rng, best_params, best_fitness, history)
             bar.update()
@@ -79,12 +104,13 @@ def train(
     return TrainResult(best_params, best_fitness, history, interrupted)
 
 
-def _record(history: dict, best_fitness: float, result: Evaluation) -> None:
+def _record(history: dict, best_fitness: float, fitness: np.ndarray, used: list) -> None:
+    """Append one generation: best so far, population mean, and the budget spent so far."""
     previous = (history["episodes"][-1], history["env_steps"][-1]) if history["best"] else (0, 0)
     history["best"].append(best_fitness)
-    history["mean"].append(float(np.mean(result.fitness)))
-    history["episodes"].append(previous[0] + int(np.size(result.episode_returns)))
-    history["env_steps"].append(previous[1] + int(result.n_steps))
+    history["mean"].append(float(np.mean(fitness)))
+    history["episodes"].append(previous[0] + sum(int(np.size(r.episode_returns)) for r in used))
+    history["env_steps"].append(previous[1] + sum(int(r.n_steps) for r in used))
 
 
 def _save_checkpoint(path, strategy, rng, best_params, best_fitness, history) -> None:

@@ -28,6 +28,15 @@ def test_agent_round_trip_with_numpy_alone(tmp_path):
     np.testing.assert_array_equal(agent.params, params)
 
 
+def test_agent_keeps_its_observation_scaling(tmp_path):
+    policy = policy_for_env("MountainCar-v0", normalize=True)
+    params = policy.init_params(np.random.default_rng(0))
+    path = save_agent(tmp_path / "car.npz", policy, params, "MountainCar-v0")
+    with np.load(path, allow_pickle=False) as data:
+        np.testing.assert_array_equal(data["obs_std"], policy.obs_std)
+    assert load_agent(path).policy == policy
+
+
 def test_record_trains_saves_and_writes_a_gif(tmp_path, capsys):
     gif = tmp_path / "cartpole.gif"
     assert (

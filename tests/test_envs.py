@@ -99,3 +99,11 @@ def test_seeds_accept_numpy_ints_and_reject_the_rest():
 def test_init_params_without_rng_is_explained():
     with pytest.raises(TypeError, match=r"needs a random generator first.*default_rng"):
         LEAN.init_params(64)
+
+
+def test_policy_for_env_can_normalise_bounded_observations():
+    car = policy_for_env("MountainCar-v0", normalize=True)
+    np.testing.assert_allclose(car.obs_mean, (-0.3, 0.0), atol=1e-6)
+    np.testing.assert_allclose(car.obs_std, (0.9, 0.07), atol=1e-6)
+    with pytest.raises(ValueError, match="needs finite observation bounds.*normalize=False"):
+        policy_for_env("CartPole-v1", normalize=True)

@@ -111,3 +111,70 @@ def test_bad_input_is_explained(tmp_path):
     other = Other(np.zeros((20, 5)), n_parents=5, sigma=0.1, rng=rng)
     with pytest.raises(ValueError, match="holds a GA run, not a Other run"):
         train(other, noisy_sphere, 4, rng, checkpoint=tmp_path / "ga.npz", progress=False)
+
+
+def test_tell_keeps_the_elite_it_is_given():
+    ga, _ = make_ga()
+    population = ga.ask()
+    fitness = -np.sum(population**2, axis=1)
+    worst = int(np.argmin(fitness))
+    ga.tell(population, fitness, elite=np.array([worst]))
+    np.testing.assert_array_equal(ga.ask()[0], population[worst])
+    for bad in (np.array([0, 1]), np.array([20]), np.array([0.0])):
+        with pytest.raises(ValueError, match="elite must hold the indices of the 1 individual"):
+            ga.tell(ga.ask(), fitness, elite=bad)
+
+
+def test_breed_can_be_overridden():
+    class Cloning(GA):
+        def breed(self, parents, n_children):
+            return np.repeat(parents[:1], n_children, axis=0)
+
+    rng = np.random.default_rng(0)
+    ga = Cloning(rng.normal(size=(6, 3)), n_parents=2, sigma=0.1, rng=rng)
+    population = ga.ask()
+    fitness = np.arange(6.0)
+    ga.tell(population, fitness)
+    np.testing.assert_array_equal(ga.ask(), np.repeat(population[5:], 6, axis=0))
+
+
+def test_reevaluation_chooses_the_elite_and_counts_its_episodes():
+    """The elite is the best of the top candidates on the *extra* episodes."""
+
+    def sphere(population, seed):  # no noise: the true fitness, on 2 "episodes"
+        returns = -np.sum(population**2, axis=1, keepdims=True).repeat(2, axis=1)
+        return Evaluation(returns.mean(axis=1), returns, 10 * returns.size)
+
+    def lucky_first(population, seed):  # individual 0 looks best in training only
+        result = sphere(population, seed)
+        result.fitness[0] += 1000.0
+        return result
+
+    ga, rng = make_ga(seed=1)
+    first = ga.ask()
+    true_fitness = sphere(first, 0).fitness
+    top = np.argsort(-lucky_first(first, 0).fitness, kind="stable")[:5]
+    assert top[0] == 0 and true_fitness[0] < true_fitness[top].max()
+    result = train(ga, lucky_first, 1, rng, reevaluate_fn=sphere, n_candidates=5, progress=False)
+    np.testing.assert_array_equal(ga.ask()[0], first[top[np.argmax(true_fitness[top])]])
+    assert result.best_fitness == true_fitness[top].max()  # judged by the second score
+    assert result.history["episodes"] == [20 * 2 + 5 * 2]  # the extra episodes count too
+
+    class NoElite:
+        pass
+
+    with pytest.raises(ValueError, match="needs an n_elite <= n_candidates=10; NoElite has"):
+        train(NoElite(), sphere, 1, rng, reevaluate_fn=sphere)
+
+
+def test_reevaluation_is_reproducible_and_resumes_exactly(tmp_path):
+    options = dict(reevaluate_fn=noisy_sphere, n_candidates=4, progress=False)
+    full_ga, rng = make_ga(seed=5)
+    full = train(full_ga, noisy_sphere, 6, rng, **options)
+    ga, rng = make_ga(seed=5)
+    part = train(ga, ctrl_c_at_generation(3), 6, rng, checkpoint=tmp_path / "r.npz", **options)
+    assert part.interrupted
+    ga, rng = make_ga(seed=123)
+    resumed = train(ga, noisy_sphere, 6, rng, checkpoint=tmp_path / "r.npz", **options)
+    assert resumed.history == full.history
+    np.testing.assert_array_equal(ga.ask(), full_ga.ask())

@@ -102,3 +102,19 @@ def test_bad_obs_and_shapes_are_explained():
         MLP((4, 2), hidden_activation="gelu")
     with pytest.raises(ValueError, match="pop_size must be a whole number >= 1"):
         net.init_params(np.random.default_rng(0), pop_size=0)
+
+
+def test_observations_are_normalised_before_the_first_layer():
+    rng = np.random.default_rng(4)
+    plain = MLP((2, 8, 3))
+    scaled = MLP((2, 8, 3), obs_mean=(-0.3, 0.0), obs_std=(0.9, 0.07))
+    population = plain.init_params(rng, pop_size=5)
+    obs = rng.normal(size=(5, 6, 2))
+    expected = plain.forward(population, (obs - np.array([-0.3, 0.0])) / np.array([0.9, 0.07]))
+    np.testing.assert_allclose(scaled.forward(population, obs), expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="obs_std must be one finite number or 2 of them"):
+        MLP((2, 3), obs_mean=0.0, obs_std=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="Give both obs_mean and obs_std"):
+        MLP((2, 3), obs_mean=0.0)
+    with pytest.raises(ValueError, match="obs_std must be > 0"):
+        MLP((2, 3), obs_mean=0.0, obs_std=(1.0, 0.0))
