@@ -86,7 +86,8 @@ def policy_for_env(
                 f"{obs_space.low.tolist()} to {obs_space.high.tolist()}: use normalize=False."
             )
         low, high = obs_space.low.astype(float), obs_space.high.astype(float)
-        scaling = dict(obs_mean=(high + low) / 2, obs_std=(high - low) / 2)
+        nice = np.vectorize(lambda v: float(f"{v:.6g}"))  # float32 bounds: 0.07, not 0.0700000003
+        scaling = dict(obs_mean=nice((high + low) / 2), obs_std=nice((high - low) / 2))
     sizes = (obs_space.shape[0], *hidden)
     if isinstance(act_space, gym.spaces.Discrete):
         return MLP((*sizes, int(act_space.n)), hidden_activation, "argmax", **scaling)

@@ -82,6 +82,14 @@ class MLP:
         if self.obs_std is not None and min(self.obs_std) <= 0:
             raise ValueError(f"obs_std must be > 0 everywhere; got {self.obs_std}.")
 
+    def __repr__(self) -> str:
+        """The fields that are set: `MLP(layer_sizes=(4, 16, 2), hidden_activation='tanh', ...)`."""
+        fields = ["layer_sizes", "hidden_activation", "output"]
+        fields += [
+            f for f in ("action_low", "action_high", "obs_mean", "obs_std") if getattr(self, f)
+        ]
+        return f"MLP({', '.join(f'{f}={getattr(self, f)!r}' for f in fields)})"
+
     @property
     def shapes(self) -> list[tuple[tuple[int, int], tuple[int]]]:
         """The (W shape, b shape) of each layer, in the order they sit in `params`."""

@@ -1,0 +1,126 @@
+"""Checks for the exercises of 04_genetic_algorithm: breeding children and choosing an elite
+by re-evaluation. Each returns True or False and never raises."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..envs import Evaluation
+from . import call, report
+
+
+def _fail(problem: str) -> bool:
+    return report([problem], "")
+
+
+def check_breed(breed: Callable) -> bool:
+    """`breed(parents, n_children, sigma, rng)`: uniformly chosen parents plus N(0, sigma^2)."""
+    parents = np.arange(5.0)[:, None] * 100 + np.zeros((5, 40))  # rows far apart: 0, 100, ...
+    before = parents.copy()
+    children, problem = call(breed, parents, 2000, 0.5, np.random.default_rng(0))
+    if problem:
+        return _fail(problem)
+    if children is None:
+        return _fail("breed returned None: did you forget the `return`?")
+    children = np.asarray(children, dtype=float)
+    if not np.array_equal(parents, before):
+        return _fail(
+            "breed changed `parents` in place; build new children instead (a + b, not +=)."
+        )
+    if children.shape != (2000, 40):
+        return _fail(
+            f"for 5 parents of 40 parameters and n_children=2000, expected shape (2000, 40), got "
+            f"{children.shape}. Pick one parent per child: parents[rng.integers(...)]."
+        )
+    nearest = np.rint(children.mean(axis=1) / 100).clip(0, 4)  # which parent each child is near
+    offsets = children - parents[nearest.astype(int)]
+    if np.allclose(offsets, 0):
+        return _fail("the children are exact copies of their parents: add the noise.")
+    std = offsets.std()
+    if abs(std - 0.25) < 0.03:
+        return _fail(f"the noise has std {std:.2f}, sigma²: multiply N(0, 1) by sigma, not sigma².")
+    if abs(std - 0.5**0.5) < 0.05:
+        return _fail(f"the noise has std {std:.2f}, √sigma: multiply N(0, 1) by sigma itself.")
+    if abs(std - 0.5) > 0.05:
+        return _fail(
+            f"the noise has std {std:.2f}; expected sigma = 0.5. Use sigma * rng.normal(...)."
+        )
+    if np.allclose(offsets, offsets[:1]) or np.allclose(offsets, offsets[:, :1]):
+        return _fail(
+            "every child (or every parameter) got the same noise: draw a full "
+            "(n_children, n_params) array of it."
+        )
+    counts = np.bincount(nearest.astype(int), minlength=5)
+    if counts.min() < 300:
+        return _fail(
+            f"children per parent: {counts.tolist()}; each parent should be chosen "
+            "about equally often (rng.integers(len(parents), size=n_children))."
+        )
+    again, _ = call(breed, parents, 2000, 0.5, np.random.default_rng(0))
+    if again is None or not np.array_equal(np.asarray(again, dtype=float), children):
+        return _fail("the same rng seed gave different children: draw all randomness from `rng`.")
+    return report([], "children are uniformly chosen parents plus N(0, sigma²) noise.")
+
+
+def _refit_from(true_fitness: np.ndarray, calls: list):
+    """A fake re-evaluation: each individual's true fitness, looked up by its first gene."""
+
+    def refit_fn(population, seed):
+        calls.append(len(population))
+        ids = np.asarray(population)[:, 0].astype(int)
+        returns = true_fitness[ids][:, None].repeat(5, axis=1)
+        return Evaluation(returns.mean(axis=1), returns, returns.size)
+
+    return refit_fn
+
+
+def check_choose_elite(choose_elite: Callable) -> bool:
+    """`choose_elite(population, fitness, refit_fn, n_candidates, seed)` -> the elite's index."""
+    rng = np.random.default_rng(1)
+    population = np.column_stack([np.arange(30.0), rng.normal(size=(30, 3))])  # gene 0 = id
+    fitness = rng.permutation(30).astype(float)  # training scores
+    true_fitness = rng.normal(size=30)  # what a re-evaluation would say
+    top = np.argsort(-fitness)[:8]
+    expected = int(top[np.argmax(true_fitness[top])])
+    calls: list = []
+    got, problem = call(choose_elite, population, fitness, _refit_from(true_fitness, calls), 8, 3)
+    if problem:
+        return _fail(problem)
+    if got is None:
+        return _fail("choose_elite returned None: did you forget the `return`?")
+    if np.ndim(got) != 0:
+        return _fail(f"return one index (an int), not an array of shape {np.shape(got)}.")
+    got = int(got)
+    if calls and calls[0] == 30:
+        return _fail(
+            "you re-evaluated the whole population; re-evaluate only the "
+            "n_candidates fittest: population[candidates]."
+        )
+    if got == expected:
+        return report([], "the elite is the best of the top candidates on the fresh episodes.")
+    if got == int(top[0]):
+        return _fail(
+            "that is the top *training* score: choose by the re-evaluated fitness "
+            "(refit_fn(...).fitness) instead."
+        )
+    if got in range(8) and int(top[got]) == expected:
+        return _fail(
+            f"you returned {got}, a position among the candidates; return the index "
+            f"in the population: candidates[{got}]."
+        )
+    if got == int(np.argmax(true_fitness)):
+        return _fail(
+            "that individual is the best overall, but it is not among the "
+            "n_candidates fittest by training score: re-evaluate those only."
+        )
+    if got == int(np.argsort(fitness)[:8][np.argmax(true_fitness[np.argsort(fitness)[:8]])]):
+        return _fail(
+            "these candidates are the *least* fit: np.argsort sorts ascending, so take "
+            "np.argsort(-fitness)[:n_candidates]."
+        )
+    return _fail(
+        f"expected index {expected}, got {got}. Take candidates = "
+        "np.argsort(-fitness)[:n_candidates], re-evaluate them, keep the best."
+    )
