@@ -25,8 +25,8 @@ HELD_OUT_SEED = 10**9  # training seeds are drawn below this; held-out checks st
 class TrainResult(NamedTuple):
     """What `train` returns."""
 
-    best_params: np.ndarray  # the individual with the best score so far (ties: the newest)
-    best_fitness: float  # that score (optimistic: a maximum of noisy scores)
+    best_params: np.ndarray  # best training score so far (ties: the newest), or the latest elite
+    best_fitness: float  # its score (optimistic: a maximum of noisy scores)
     history: dict  # per generation: best, mean, episodes, env_steps (cumulative)
     interrupted: bool  # True if Ctrl-C stopped the run early
 
@@ -50,9 +50,10 @@ def train(
     run is saved after every generation and, if the file exists, resumed from it.
 
     With `reevaluate_fn` (a GA only), the `n_candidates` fittest are scored again on fresh
-    episodes and the best of *those* scores chooses the elite, as in Such et al. (2017);
-    the best-so-far agent is then judged by that second score too. Taught in
-    04_genetic_algorithm. The extra episodes count in the history's budget.
+    episodes and the best of *those* scores chooses the elite, as in Such et al. (2017).
+    The result is then the latest elite, and the history's `best` is its re-evaluated score
+    (it can go down). Taught in 04_genetic_algorithm. The extra episodes count in the
+    history's budget.
     """
     _check_count("n_generations", n_generations)
     if reevaluate_fn is not None:
@@ -78,7 +79,9 @@ def train(
             used = [result]
             if reevaluate_fn is None:
                 strategy.tell(population, result.fitness)
-                candidates, scores = np.arange(len(population)), result.fitness
+                i = int(np.argmax(result.fitness))
+                if result.fitness[i] >= best_fitness:  # a tie goes to the newer: it survived more
+                    best_params, best_fitness = population[i].copy(), float(result.fitness[i])
             else:
                 candidates = np.argsort(-result.fitness, kind="stable")[:n_candidates]
                 seed = int(rng.integers(HELD_OUT_SEED))
@@ -86,9 +89,9 @@ def train(
                 scores = np.atleast_1d(used[-1].fitness)  # (n_candidates,)
                 elite = candidates[np.argsort(-scores, kind="stable")[: strategy.n_elite]]
                 strategy.tell(population, result.fitness, elite=elite)
-            i = int(np.argmax(scores))
-            if scores[i] >= best_fitness:  # a tie goes to the newer: it survived more selection
-                best_params, best_fitness = population[candidates[i]].copy(), float(scores[i])
+                # The elite is the answer: it won on fresh episodes, and it is re-scored every
+                # generation. A best-so-far over generations would again be a max of noisy scores.
+                best_params, best_fitness = population[elite[0]].copy(), float(scores.max())
             _record(history, best_fitness, result.fitness, used)
             if checkpoint is not None:
                 _save_checkpoint(checkpoint, strategy, rng, best_params, best_fitness, history)

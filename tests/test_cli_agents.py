@@ -95,6 +95,16 @@ def test_record_trains_saves_and_writes_a_gif(tmp_path, capsys):
     assert "CartPole-v1: mean" in capsys.readouterr().out
 
 
+def test_record_uses_the_env_recipe_and_keeps_its_scaling(tmp_path, capsys):
+    """MountainCar's recipe scales observations and re-evaluates the elite; both are saved."""
+    gif = tmp_path / "car.gif"
+    assert main(["record", "--env", "MountainCar-v0", "--out", str(gif), "--generations", "1"]) == 0
+    agent = load_agent(tmp_path / "car.npz")
+    assert agent.policy.obs_std == policy_for_env("MountainCar-v0", normalize=True).obs_std
+    assert agent.info["normalize"] and agent.info["reevaluate"] == 10
+    assert "threshold -110" in capsys.readouterr().out
+
+
 @pytest.fixture
 def agent_file(tmp_path):
     policy = policy_for_env("CartPole-v1")
