@@ -5,6 +5,7 @@ says so in its docstring.
 """
 
 from .envs import Evaluation, env_spec, evaluate, evaluate_one_by_one, make_env, policy_for_env
+from .es import ES, centered_ranks
 from .ga import GA
 from .gifs import Episode, record_gif, record_side_by_side, rollout, show_gif, write_gif
 from .network import MLP, relu, sigmoid, softmax, tanh
@@ -12,6 +13,7 @@ from .plotting import plot_fitness, plot_runs
 from .training import HELD_OUT_SEED, TrainResult, train
 
 __all__ = [
+    "ES",
     "GA",
     "HELD_OUT_SEED",
     "MLP",
@@ -19,6 +21,7 @@ __all__ = [
     "train",
     "Episode",
     "Evaluation",
+    "centered_ranks",
     "env_spec",
     "evaluate",
     "evaluate_one_by_one",

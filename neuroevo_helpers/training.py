@@ -49,6 +49,10 @@ def train(
     gets fresh episode seeds from `rng`, all below `HELD_OUT_SEED`. With `checkpoint`, the
     run is saved after every generation and, if the file exists, resumed from it.
 
+    The result is the best-scoring individual so far. A strategy with a `center` (an ES,
+    whose answer is the center of its search distribution, not any sample) has its center
+    scored with the population on the same episodes, and the result is the best center so far.
+
     With `reevaluate_fn` (a GA only), the `n_candidates` fittest are scored again on fresh
     episodes and the best of *those* scores chooses the elite, as in Such et al. (2017).
     The result is then the latest elite, and the history's `best` is its re-evaluated score
@@ -74,25 +78,14 @@ def train(
     bar = tqdm(total=n_generations, initial=len(history["best"]), disable=not progress, unit="gen")
     try:
         while len(history["best"]) < n_generations:
-            population = strategy.ask()  # (pop_size, n_params)
-            result = evaluate_fn(population, int(rng.integers(HELD_OUT_SEED)))
-            used = [result]
-            if reevaluate_fn is None:
-                strategy.tell(population, result.fitness)
-                i = int(np.argmax(result.fitness))
-                if result.fitness[i] >= best_fitness:  # a tie goes to the newer: it survived more
-                    best_params, best_fitness = population[i].copy(), float(result.fitness[i])
-            else:
-                candidates = np.argsort(-result.fitness, kind="stable")[:n_candidates]
-                seed = int(rng.integers(HELD_OUT_SEED))
-                used.append(reevaluate_fn(population[candidates], seed))
-                scores = np.atleast_1d(used[-1].fitness)  # (n_candidates,)
-                elite = candidates[np.argsort(-scores, kind="stable")[: strategy.n_elite]]
-                strategy.tell(population, result.fitness, elite=elite)
-                # The elite is the answer: it won on fresh episodes, and it is re-scored every
-                # generation. A best-so-far over generations would again be a max of noisy scores.
-                best_params, best_fitness = population[elite[0]].copy(), float(scores.max())
-            _record(history, best_fitness, result.fitness, used)
+            params, score, fitness, used = _one_generation(
+                strategy, evaluate_fn, rng, reevaluate_fn, n_candidates
+            )
+            # A re-evaluated elite is always the answer; otherwise keep the best so far, and
+            # let a tie go to the newer one: it survived more selection.
+            if reevaluate_fn is not None or score >= best_fitness:
+                best_params, best_fitness = params, score
+            _record(history, best_fitness, fitness, used)
             if checkpoint is not None:
                 _save_checkpoint(checkpoint, strategy, rng, best_params, best_fitness, history)
             bar.update()
@@ -105,6 +98,29 @@ def train(
     if best_params is None:
         raise RuntimeError("Stopped before the first generation finished: nothing to return.")
     return TrainResult(best_params, best_fitness, history, interrupted)
+
+
+def _one_generation(strategy, evaluate_fn, rng, reevaluate_fn, n_candidates) -> tuple:
+    """ask -> evaluate -> tell, once. Returns this generation's answer (params), its score,
+    the population's fitness, and every Evaluation it paid for."""
+    population = strategy.ask()  # (pop_size, n_params)
+    center = getattr(strategy, "center", None)  # an ES's answer, scored on the same episodes
+    scored = population if center is None else np.concatenate([population, center[None]])
+    result = evaluate_fn(scored, int(rng.integers(HELD_OUT_SEED)))
+    fitness = result.fitness[: len(population)]
+    if center is not None:
+        strategy.tell(population, fitness)
+        return center.copy(), float(result.fitness[-1]), fitness, [result]
+    if reevaluate_fn is None:
+        strategy.tell(population, fitness)
+        i = int(np.argmax(fitness))
+        return population[i].copy(), float(fitness[i]), fitness, [result]
+    candidates = np.argsort(-fitness, kind="stable")[:n_candidates]
+    extra = reevaluate_fn(population[candidates], int(rng.integers(HELD_OUT_SEED)))
+    scores = np.atleast_1d(extra.fitness)  # (n_candidates,)
+    elite = candidates[np.argsort(-scores, kind="stable")[: strategy.n_elite]]
+    strategy.tell(population, fitness, elite=elite)
+    return population[elite[0]].copy(), float(scores.max()), fitness, [result, extra]
 
 
 def _record(history: dict, best_fitness: float, fitness: np.ndarray, used: list) -> None:

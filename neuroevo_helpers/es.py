@@ -1,0 +1,128 @@
+"""A reference OpenAI-style evolution strategy with the GA's `ask()` / `tell()` interface.
+
+After Salimans et al. (2017), "Evolution Strategies as a Scalable Alternative to
+Reinforcement Learning": the search distribution is N(center, sigma^2 I). Each generation
+samples `pop_size` points around `center`, and the fitness-weighted sum of their noise
+estimates the gradient of the expected fitness; `center` moves up that gradient. The tricks,
+each switchable so that a notebook can measure what it changes: mirrored sampling (every
+noise vector is tried as +eps and -eps), centred-rank fitness shaping, Adam, and weight
+decay. Taught in 06_evolution_strategies.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .network import _check_count
+
+
+def centered_ranks(fitness: np.ndarray) -> np.ndarray:
+    """Fitness replaced by its rank, scaled to [-0.5, 0.5] (the worst gets -0.5)."""
+    fitness = np.asarray(fitness, dtype=float)
+    ranks = np.empty(len(fitness))
+    ranks[np.argsort(fitness, kind="stable")] = np.arange(len(fitness))
+    return ranks / max(len(fitness) - 1, 1) - 0.5
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2015) for *ascent*: `step(gradient)` returns the change to apply."""
+
+    def __init__(self, n_params: int, lr: float, beta1: float = 0.9, beta2: float = 0.999):
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, 1e-8
+        self.m, self.v, self.t = np.zeros(n_params), np.zeros(n_params), 0
+
+    def step(self, gradient: np.ndarray) -> np.ndarray:
+        self.t += 1
+        self.m = self.beta1 * self.m + (1 - self.beta1) * gradient
+        self.v = self.beta2 * self.v + (1 - self.beta2) * gradient**2
+        m_hat = self.m / (1 - self.beta1**self.t)  # bias correction: the first steps
+        v_hat = self.v / (1 - self.beta2**self.t)
+        return self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+class ES:
+    """OpenAI-ES; all state is explicit, so a run can be saved and resumed like the GA's."""
+
+    def __init__(
+        self,
+        center: np.ndarray,
+        pop_size: int,
+        sigma: float,
+        lr: float,
+        rng: np.random.Generator,
+        *,
+        mirrored: bool = True,
+        rank_shaping: bool = True,
+        adam: bool = True,
+        weight_decay: float = 0.0,
+    ) -> None:
+        center = np.array(center, dtype=float)  # a copy: the caller's array stays
+        if center.ndim != 1 or not np.all(np.isfinite(center)):
+            raise ValueError(
+                f"center must be one finite parameter vector (n_params,); got shape "
+                f"{center.shape}. Make one with policy.init_params(rng)."
+            )
+        _check_count("pop_size", pop_size)
+        if mirrored and pop_size % 2:
+            raise ValueError(
+                f"mirrored sampling evaluates each noise vector as +eps and -eps, so pop_size "
+                f"must be even; got {pop_size}. Use {pop_size + 1}, or mirrored=False."
+            )
+        for name, value in (("sigma", sigma), ("lr", lr)):
+            if not (np.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a positive number, e.g. 0.1; got {value!r}.")
+        if not (np.isfinite(weight_decay) and weight_decay >= 0):
+            raise ValueError(f"weight_decay must be >= 0, e.g. 0.005; got {weight_decay!r}.")
+        self.center, self.rng = center, rng
+        self.pop_size, self.sigma, self.lr = int(pop_size), float(sigma), float(lr)
+        self.mirrored, self.rank_shaping, self.weight_decay = mirrored, rank_shaping, weight_decay
+        self.optimizer = Adam(len(center), lr) if adam else None
+        self.generation = 0
+        self._noise = None  # the noise behind the last ask(), (pop_size, n_params)
+
+    def ask(self) -> np.ndarray:
+        """`pop_size` samples around `center`, `(pop_size, n_params)`; mirrored: +eps, -eps."""
+        n = self.pop_size // 2 if self.mirrored else self.pop_size
+        eps = self.rng.normal(size=(n, len(self.center)))
+        self._noise = np.concatenate([eps, -eps]) if self.mirrored else eps
+        return self.center + self.sigma * self._noise
+
+    def tell(self, population: np.ndarray, fitness: np.ndarray) -> None:
+        """Estimate the fitness gradient from the asked population and step `center` up it."""
+        population, fitness = np.asarray(population, dtype=float), np.asarray(fitness, dtype=float)
+        expected = (self.pop_size, len(self.center))
+        if self._noise is None or population.shape != expected or fitness.shape != expected[:1]:
+            raise ValueError(
+                f"tell expects the population from the last ask() {expected} and one fitness "
+                f"per individual ({self.pop_size},); got {population.shape} and "
+                f"{fitness.shape}. Call ask() first, and pass its result back unchanged."
+            )
+        weights = centered_ranks(fitness) if self.rank_shaping else fitness - fitness.mean()
+        gradient = weights @ self._noise / (self.pop_size * self.sigma)  # (n_params,)
+        gradient -= self.weight_decay * self.center  # pulls the parameters toward 0
+        step = self.optimizer.step(gradient) if self.optimizer else self.lr * gradient
+        self.center = self.center + step
+        self._noise = None
+        self.generation += 1
+
+    def state(self) -> dict:
+        """Everything needed to resume: arrays and plain numbers, no pickles."""
+        state = {
+            "center": self.center.copy(),
+            "generation": self.generation,
+            "rng_state": self.rng.bit_generator.state,
+        }
+        if self.optimizer is not None:
+            state |= {"adam_m": self.optimizer.m, "adam_v": self.optimizer.v}
+            state["adam_t"] = self.optimizer.t
+        return state
+
+    def set_state(self, state: dict) -> None:
+        """Continue exactly where `state()` was taken (the rng is updated in place)."""
+        self.center = np.array(state["center"], dtype=float)
+        self.generation = int(state["generation"])
+        self.rng.bit_generator.state = state["rng_state"]
+        if self.optimizer is not None:
+            self.optimizer.m = np.array(state["adam_m"], dtype=float)
+            self.optimizer.v = np.array(state["adam_v"], dtype=float)
+            self.optimizer.t = int(state["adam_t"])
