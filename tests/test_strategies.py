@@ -73,9 +73,7 @@ def test_centered_ranks_and_mirrored_sampling():
 
 def test_es_gradient_points_uphill_without_any_trick():
     """Plain ES (no ranks, no Adam): the step follows the true gradient of a linear fitness."""
-    es = ES(
-        np.zeros(4), 2000, 0.1, 0.01, np.random.default_rng(1), rank_shaping=False, adam=False
-    )
+    es = ES(np.zeros(4), 2000, 0.1, 0.01, np.random.default_rng(1), rank_shaping=False, adam=False)
     slope = np.array([1.0, -2.0, 0.5, 0.0])
     population = es.ask()
     es.tell(population, population @ slope)
