@@ -111,8 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_record(args: argparse.Namespace) -> int:
     env_spec(args.env)
-    if args.out.suffix.lower() != ".gif" or not args.out.parent.is_dir():
-        raise ValueError(f"--out must be a .gif in an existing folder; got {str(args.out)!r}.")
+    _check_output("--out", args.out, ".gif")
+    if args.generations is not None and args.generations < 1:
+        raise ValueError(f"--generations must be >= 1; got {args.generations}.")
     if args.agent is not None:
         agent = load_agent(args.agent, env_id=args.env)
         policy, params = agent.policy, agent.params
@@ -134,8 +135,7 @@ def train_agent(args: argparse.Namespace):
     if args.generations is not None:
         recipe["n_generations"] = args.generations
     save = args.save if args.save is not None else args.out.with_suffix(".npz")
-    if save.suffix != ".npz" or not save.parent.is_dir():
-        raise ValueError(f"--save must be a .npz in an existing folder; got {str(save)!r}.")
+    _check_output("--save", save, ".npz")
     policy = policy_for_env(
         args.env, hidden=(recipe["hidden"],), normalize=recipe.get("normalize", False)
     )
@@ -166,6 +166,16 @@ def train_agent(args: argparse.Namespace):
     )
     print(f"saved {save}: held-out mean {held_out.fitness:.1f} over 100 episodes{verdict}")
     return policy, result.best_params
+
+
+def _check_output(option: str, path: Path, suffix: str) -> None:
+    """A clear error, before any training, if `path` cannot be written as asked."""
+    if path.suffix.lower() != suffix:
+        raise ValueError(f"{option} must end in {suffix}; got {str(path)!r}.")
+    if not path.parent.is_dir():
+        raise ValueError(
+            f"{option}: the folder {str(path.parent)!r} does not exist; create it first."
+        )
 
 
 def run_evaluate(args: argparse.Namespace) -> int:

@@ -38,6 +38,7 @@ def plot_runs(
     key: str = "best",
     target: float | None = None,
     label: str = "",
+    color: str | None = None,
 ) -> Axes:
     """Mean of `key` over several runs (seeds), with a band from the worst to the best run.
 
@@ -53,7 +54,8 @@ def plot_runs(
         grid = xs[0]  # the runs share their x-values: no interpolation needed
     ys = np.stack([np.interp(grid, v, h[key]) for v, h in zip(xs, histories)])
     name = label or key
-    line = ax.plot(grid, ys.mean(axis=0), label=f"{name} (mean of {len(histories)} runs)")[0]
+    mean_label = f"{name} (mean of {len(histories)} runs)"
+    line = ax.plot(grid, ys.mean(axis=0), label=mean_label, color=color)[0]
     ax.fill_between(grid, ys.min(axis=0), ys.max(axis=0), color=line.get_color(), alpha=0.2, lw=0)
     return _finish(ax, x, target)
 

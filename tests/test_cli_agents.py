@@ -117,7 +117,12 @@ def agent_file(tmp_path):
     "args, message",
     [
         (["record", "--env", "Cartpole-v1", "--out", "{tmp}/x.gif"], "Did you mean 'CartPole-v1'"),
-        (["record", "--env", "CartPole-v1", "--out", "{tmp}/missing/x.gif"], "existing folder"),
+        (["record", "--env", "CartPole-v1", "--out", "{tmp}/missing/x.gif"], "does not exist"),
+        (["record", "--env", "CartPole-v1", "--out", "{tmp}/x.txt"], "--out must end in .gif"),
+        (
+            ["record", "--env", "CartPole-v1", "--out", "{tmp}/x.gif", "--generations", "0"],
+            "--generations must be >= 1",
+        ),
         (
             ["record", "--env", "Acrobot-v1", "--agent", "{agent}", "--out", "{tmp}/x.gif"],
             "not for Acrobot-v1",

@@ -76,3 +76,28 @@ def test_checks_never_raise_on_odd_answers(capsys):
     assert "forget the `return`" in capsys.readouterr().out
     assert not check_choose_elite(lambda pop, fit, refit, n, seed: np.argsort(-fit)[:2])
     assert "one index" in capsys.readouterr().out
+
+
+def test_more_typical_mistakes_get_a_hint(capsys):
+    def cycling(p, n, s, rng):
+        return p[np.arange(n) % len(p)] + s * rng.normal(size=(n, p.shape[1]))
+
+    assert not check_breed(cycling)
+    assert "cycle through the parents" in capsys.readouterr().out
+    assert not check_breed(
+        lambda p, n, s, rng: p[rng.integers(len(p), size=n)] + rng.normal(size=p.shape)
+    )
+    assert "one row per child" in capsys.readouterr().out
+
+    def evaluation_not_fitness(pop, fit, refit, n, seed):
+        candidates = np.argsort(-fit)[:n]
+        return int(candidates[np.argmax(refit(pop[candidates], seed))])
+
+    assert not check_choose_elite(evaluation_not_fitness)
+    assert ".fitness" in capsys.readouterr().out
+
+    def one_short(pop, fit, refit, n, seed):
+        return choose(pop, fit, refit, n - 1, seed)
+
+    assert not check_choose_elite(one_short)
+    assert "only 7 candidates" in capsys.readouterr().out

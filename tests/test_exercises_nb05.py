@@ -81,3 +81,24 @@ def test_checks_never_raise_on_odd_answers(capsys):
     assert "not one array" in capsys.readouterr().out
     assert not check_uniform_reset(lambda p, *a: p.copy())
     assert "no gene changed" in capsys.readouterr().out
+
+
+def test_more_typical_mistakes_get_a_hint(capsys):
+    def less_or_equal(m, f, rng):
+        cut = rng.integers(1, m.shape[1], size=len(m))
+        return np.where(np.arange(m.shape[1]) <= cut[:, None], m, f)
+
+    assert not check_one_point_crossover(less_or_equal)
+    assert "not <=" in capsys.readouterr().out
+
+    def no_column(m, f, rng):
+        return np.where(np.arange(m.shape[1]) < rng.integers(1, m.shape[1], size=len(m)), m, f)
+
+    assert not check_one_point_crossover(no_column)
+    assert "cut[:, None]" in capsys.readouterr().out
+
+    def one_value(p, r, lo, hi, rng):
+        return np.where(rng.random(p.shape) < r, rng.uniform(lo, hi), p)
+
+    assert not check_uniform_reset(one_value)
+    assert "same value" in capsys.readouterr().out

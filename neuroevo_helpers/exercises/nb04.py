@@ -20,6 +20,11 @@ def check_breed(breed: Callable) -> bool:
     parents = np.arange(5.0)[:, None] * 100 + np.zeros((5, 40))  # rows far apart: 0, 100, ...
     before = parents.copy()
     children, problem = call(breed, parents, 2000, 0.5, np.random.default_rng(0))
+    if problem and "broadcast" in problem:
+        problem += (
+            " The noise must have one row per child: shape (n_children, n_params), "
+            "not parents.shape."
+        )
     if problem:
         return _fail(problem)
     if children is None:
@@ -52,6 +57,11 @@ def check_breed(breed: Callable) -> bool:
             "every child (or every parameter) got the same noise: draw a full "
             "(n_children, n_params) array of it."
         )
+    if np.array_equal(nearest[:20], np.arange(20) % 5):
+        return _fail(
+            "the children cycle through the parents in order; choose each child's "
+            "parent at random: rng.integers(len(parents), size=n_children)."
+        )
     counts = np.bincount(nearest.astype(int), minlength=5)
     if counts.min() < 300:
         return _fail(
@@ -83,9 +93,12 @@ def check_choose_elite(choose_elite: Callable) -> bool:
     fitness = rng.permutation(30).astype(float)  # training scores
     true_fitness = rng.normal(size=30)  # what a re-evaluation would say
     top = np.argsort(-fitness)[:8]
-    expected = int(top[np.argmax(true_fitness[top])])
+    true_fitness[top[7]] = true_fitness.max() + 1  # the 8th candidate is the true best
+    expected = int(top[7])
     calls: list = []
     got, problem = call(choose_elite, population, fitness, _refit_from(true_fitness, calls), 8, 3)
+    if problem and ("inhomogeneous" in problem or "IndexError" in problem):
+        problem += " refit_fn returns an nh.Evaluation: take its .fitness, one score per candidate."
     if problem:
         return _fail(problem)
     if got is None:
@@ -110,7 +123,12 @@ def check_choose_elite(choose_elite: Callable) -> bool:
             f"you returned {got}, a position among the candidates; return the index "
             f"in the population: candidates[{got}]."
         )
-    if got == int(np.argmax(true_fitness)):
+    if calls and calls[0] == 7:
+        return _fail(
+            "you re-evaluated only 7 candidates; take all n_candidates = 8 of them: "
+            "np.argsort(-fitness)[:n_candidates]."
+        )
+    if got == int(np.argmax(np.where(np.isin(np.arange(30), top), -np.inf, true_fitness))):
         return _fail(
             "that individual is the best overall, but it is not among the "
             "n_candidates fittest by training score: re-evaluate those only."

@@ -32,6 +32,8 @@ def check_one_point_crossover(one_point_crossover: Callable) -> bool:
     mothers = np.zeros((n_children, n_params))
     fathers = np.ones((n_children, n_params))
     got, problem = call(one_point_crossover, mothers, fathers, np.random.default_rng(0))
+    if problem and "broadcast" in problem:
+        problem += " Compare np.arange(n_params) with a *column* of cuts: cut[:, None]."
     if problem:
         return _fail(problem)
     got, problem = _as_array(got, "one_point_crossover", (n_children, n_params))
@@ -53,6 +55,11 @@ def check_one_point_crossover(one_point_crossover: Callable) -> bool:
         )
     if len(np.unique(cuts)) == 1:
         return _fail(f"every child has the same cut ({cuts[0]}): draw one cut per child.")
+    if cuts.min() == 2 and cuts.max() == n_params:
+        return _fail(
+            "each child takes one gene too many from its mother: genes [0, cut) are "
+            "the ones with np.arange(n_params) < cut, not <=."
+        )
     if cuts.min() < 1 or cuts.max() > n_params - 1:
         return _fail(
             f"cuts range from {cuts.min()} to {cuts.max()}; draw them from 1 to n_params - 1 "
@@ -71,6 +78,8 @@ def check_uniform_reset(uniform_reset: Callable) -> bool:
     """`uniform_reset(population, rate, low, high, rng)`: some genes redrawn from U[low, high)."""
     population = np.full((500, 40), 7.0)  # 7 lies outside [low, high): changes are easy to see
     got, problem = call(uniform_reset, population, 0.2, -1.0, 1.0, np.random.default_rng(0))
+    if problem and "broadcast" in problem:
+        problem += " The mask needs one entry per gene: shape population.shape."
     if problem:
         return _fail(problem)
     if not np.all(population == 7.0):
@@ -89,6 +98,11 @@ def check_uniform_reset(uniform_reset: Callable) -> bool:
     if np.all(changed.all(axis=1) | ~changed.any(axis=1)):
         return _fail("whole individuals were reset; choose each *gene* independently.")
     new = got[changed]
+    if len(np.unique(new)) == 1:
+        return _fail(
+            f"every reset gene got the same value ({new[0]:.3f}): draw one value per "
+            "gene, rng.uniform(low, high, size=population.shape)."
+        )
     if new.min() < -1.0 or new.max() >= 1.0:
         return _fail(
             f"new values range from {new.min():.2f} to {new.max():.2f}; draw them from "
