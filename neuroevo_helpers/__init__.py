@@ -2,8 +2,11 @@
 
 Only what two or more notebooks need lives here; each function that a notebook teaches
 says so in its docstring.
+
+Importing it also registers the course's own toy env, `neuroevo_helpers/CyclicMDP-v0`.
 """
 
+from . import cyclic_mdp
 from .envs import Evaluation, env_spec, evaluate, evaluate_one_by_one, make_env, policy_for_env
 from .es import ES, centered_ranks
 from .ga import GA
@@ -11,6 +14,8 @@ from .gifs import Episode, record_gif, record_side_by_side, rollout, show_gif, w
 from .network import MLP, relu, sigmoid, softmax, tanh
 from .plotting import plot_fitness, plot_runs
 from .training import HELD_OUT_SEED, TrainResult, train
+
+cyclic_mdp.register()
 
 __all__ = [
     "ES",

@@ -17,10 +17,17 @@ from .network import _check_count
 
 
 def centered_ranks(fitness: np.ndarray) -> np.ndarray:
-    """Fitness replaced by its rank, scaled to [-0.5, 0.5] (the worst gets -0.5)."""
+    """Fitness replaced by its rank, scaled to [-0.5, 0.5] (the worst gets -0.5).
+
+    Equal fitness gets an equal rank, the average of the ranks it spans: with discrete
+    returns (CartPole's many 500s) ties are common, and ranking them by position would push
+    the center in a random direction.
+    """
     fitness = np.asarray(fitness, dtype=float)
     ranks = np.empty(len(fitness))
     ranks[np.argsort(fitness, kind="stable")] = np.arange(len(fitness))
+    _, tie_group, group_size = np.unique(fitness, return_inverse=True, return_counts=True)
+    ranks = (np.bincount(tie_group, weights=ranks) / group_size)[tie_group]  # ties: the average
     return ranks / max(len(fitness) - 1, 1) - 0.5
 
 

@@ -1,0 +1,95 @@
+"""Checks for the exercises of 06_evolution_strategies: centred ranks and the ES gradient
+estimate. Each returns True or False and never raises."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..es import centered_ranks
+from . import call, report
+
+
+def _fail(problem: str) -> bool:
+    return report([problem], "")
+
+
+def _array(result, name: str, shape: tuple) -> tuple[np.ndarray | None, str | None]:
+    if result is None:
+        return None, f"{name} returned None: did you forget the `return`?"
+    try:
+        result = np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"{name} returned a {type(result).__name__} that is not one array."
+    if result.shape != shape:
+        return None, f"{name} returned shape {result.shape}; expected {shape}."
+    return result, None
+
+
+def check_centered_ranks(my_centered_ranks: Callable) -> bool:
+    """`my_centered_ranks(fitness)` -> ranks scaled to [-0.5, 0.5]; ties share their average."""
+    fitness = np.array([3.0, -1.0, 10.0, 3.0, 0.5])
+    expected = centered_ranks(fitness)  # [0.125, -0.5, 0.5, 0.125, -0.25]
+    got, problem = call(my_centered_ranks, fitness.copy())
+    if problem is None:
+        got, problem = _array(got, "my_centered_ranks", fitness.shape)
+    if problem:
+        return _fail(problem)
+    if np.allclose(got, expected):
+        return report([], "centred ranks: worst -0.5, best +0.5, ties share their rank.")
+    order = np.argsort(fitness, kind="stable")
+    by_position = np.empty(5)
+    by_position[order] = np.arange(5)  # ties ranked by position: 2 and 3
+    if np.allclose(got, by_position / 4 - 0.5):
+        return _fail(
+            "the two samples with fitness 3.0 got different ranks (0.0 and 0.25): equal "
+            "fitness should get an equal rank, the average of the ranks they span (0.125)."
+        )
+    if np.allclose(got, by_position) or np.allclose(got, expected * 4 + 2):
+        return _fail("these are ranks 0..n-1: divide by n - 1 and subtract 0.5.")
+    if np.allclose(got, (expected * 4 + 2) / 5 - 0.5) or np.allclose(got, by_position / 5 - 0.5):
+        return _fail("divide the ranks by n - 1 (not n), so the best gets exactly +0.5.")
+    if np.allclose(got, -expected) or np.allclose(got, -(by_position / 4 - 0.5)):
+        return _fail("the order is reversed: the *highest* fitness should get +0.5.")
+    if np.allclose(got, order / 4 - 0.5):
+        return _fail(
+            "np.argsort(fitness) gives the order of the samples, not each sample's rank: "
+            "ranks[np.argsort(fitness)] = np.arange(n)."
+        )
+    return _fail(
+        f"for fitness {fitness.tolist()} expected {expected.tolist()}, got "
+        f"{np.round(got, 3).tolist()}."
+    )
+
+
+def check_es_gradient(estimate_gradient: Callable) -> bool:
+    """`estimate_gradient(fitness_fn, center, sigma, eps)`: (F - mean F) @ eps / (n sigma)."""
+    rng = np.random.default_rng(0)
+    center, sigma = np.array([1.0, -2.0, 0.5]), 0.3
+    eps = rng.normal(size=(500, 3))
+
+    def fitness_fn(points):
+        return 100.0 - np.sum((points - 1.0) ** 2, axis=-1)  # a large shared value: 100
+
+    fitness = fitness_fn(center + sigma * eps)
+    expected = (fitness - fitness.mean()) @ eps / (len(eps) * sigma)
+    got, problem = call(estimate_gradient, fitness_fn, center.copy(), sigma, eps.copy())
+    if problem is None:
+        got, problem = _array(got, "estimate_gradient", center.shape)
+    if problem:
+        return _fail(problem)
+    if np.allclose(got, expected):
+        return report([], "the ES gradient estimate, with the mean fitness as a baseline.")
+    if np.allclose(got, fitness @ eps / (len(eps) * sigma)):
+        return _fail("subtract the population's mean fitness before weighting the noise.")
+    if np.allclose(got, (fitness - fitness.mean()) @ eps / len(eps)):
+        return _fail("divide by n * sigma, not just n.")
+    if np.allclose(got, (fitness - fitness.mean()) @ eps / (len(eps) * sigma**2)):
+        return _fail("divide by n * sigma, not n * sigma².")
+    if np.allclose(got, expected * sigma**2) or np.allclose(got, expected * sigma):
+        return _fail("evaluate the fitness at center + sigma * eps, and divide by n * sigma.")
+    return _fail(
+        f"expected {np.round(expected, 3).tolist()}, got {np.round(got, 3).tolist()}. "
+        "g = (F - F.mean()) @ eps / (n * sigma) with F = fitness_fn(center + sigma * eps)."
+    )
