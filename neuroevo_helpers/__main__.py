@@ -2,7 +2,8 @@
 
 python -m neuroevo_helpers record --env CartPole-v1 --algo ga --seed 0 --out cartpole.gif
 python -m neuroevo_helpers record --env CartPole-v1 --agent cartpole.npz --out again.gif
-python -m neuroevo_helpers evaluate --agent cartpole.npz --episodes 100 --seed 0
+python -m neuroevo_helpers evaluate --agent cartpole.npz --episodes 100
+python -m neuroevo_helpers compare --out assets/07_comparison.json
 """
 
 from __future__ import annotations
@@ -14,35 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from .agents import load_agent, save_agent
-from .envs import env_spec, evaluate, policy_for_env
-from .ga import GA
+from .compare import BUDGETS, compare
+from .envs import env_spec, evaluate
 from .gifs import record_side_by_side
+from .recipes import RECIPES, build, recipe
 from .training import HELD_OUT_SEED, train
-
-# Default budgets per env: network, GA settings, and generations. `normalize` scales each
-# observation to [-1, 1] from the env's bounds; `reevaluate` > 0 chooses the elite by scoring
-# the 10 fittest again on that many fresh episodes (and the agent is the last elite).
-# Measured with seeds 0-2 on a 2-core laptop, held-out mean over 100 episodes:
-# CartPole-v1 500 (about 5 s); Acrobot-v1 -80 to -92, threshold -100 (about 2 min);
-# MountainCar-v0 -108 to -111, threshold -110 (about 20 s); Pendulum-v1 -154 to -165, no
-# threshold, trained agents reach about -150 (about 90 s).
-RECIPES = {
-    "CartPole-v1": dict(
-        hidden=16, pop_size=64, n_parents=10, sigma=0.1, n_episodes=5, n_generations=15
-    ),
-    "Acrobot-v1": dict(
-        hidden=16, pop_size=64, n_parents=10, sigma=0.1, n_episodes=3, n_generations=20
-    ),
-    "MountainCar-v0": dict(
-        hidden=16, normalize=True, pop_size=64, n_parents=10, sigma=0.1, n_episodes=5,
-        reevaluate=10, n_generations=30,
-    ),
-    "Pendulum-v1": dict(
-        hidden=16, normalize=True, pop_size=256, n_parents=20, sigma=0.3, n_episodes=3,
-        reevaluate=10, n_generations=40,
-    ),
-}  # fmt: skip
-FALLBACK = dict(hidden=32, pop_size=64, n_parents=10, sigma=0.1, n_episodes=3, n_generations=50)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,7 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--env", required=True, metavar="ENV_ID", help="gymnasium id, e.g. CartPole-v1"
     )
     record.add_argument(
-        "--algo", default="ga", choices=["ga"], help="training algorithm (default: ga)"
+        "--algo",
+        default="ga",
+        choices=sorted(RECIPES),
+        help="training algorithm: ga (genetic algorithm) or es (evolution strategy); default ga",
     )
     record.add_argument(
         "--seed", type=int, default=0, help="seed for training and the GIF (default: 0)"
@@ -106,6 +86,23 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"first episode seed (default: {HELD_OUT_SEED})",
     )
     check.set_defaults(run=run_evaluate)
+
+    versus = commands.add_parser(
+        "compare",
+        help="random search, GA, ES and REINFORCE at equal budgets (notebook 07's results)",
+    )
+    versus.add_argument(
+        "--env",
+        nargs="+",
+        default=["Acrobot-v1", "Pendulum-v1"],
+        metavar="ENV_ID",
+        help=f"envs to compare on, from {', '.join(BUDGETS)} (default: Acrobot-v1 Pendulum-v1)",
+    )
+    versus.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 per method (default: 5)")
+    versus.add_argument(
+        "--out", required=True, type=Path, metavar="FILE.json", help="where to write the results"
+    )
+    versus.set_defaults(run=run_compare)
     return parser
 
 
@@ -131,32 +128,21 @@ def run_record(args: argparse.Namespace) -> int:
 
 
 def train_agent(args: argparse.Namespace):
-    recipe = {**RECIPES.get(args.env, FALLBACK)}
+    settings = recipe(args.algo, args.env)
     if args.generations is not None:
-        recipe["n_generations"] = args.generations
+        settings["n_generations"] = args.generations
     save = args.save if args.save is not None else args.out.with_suffix(".npz")
     _check_output("--save", save, ".npz")
-    policy = policy_for_env(
-        args.env, hidden=(recipe["hidden"],), normalize=recipe.get("normalize", False)
-    )
     rng = np.random.default_rng(args.seed)
-    ga = GA(policy.init_params(rng, recipe["pop_size"]), recipe["n_parents"], recipe["sigma"], rng)
-
-    def fitness(population, seed):
-        return evaluate(policy, population, args.env, recipe["n_episodes"], seed)
-
-    def refit(population, seed):
-        return evaluate(policy, population, args.env, recipe["reevaluate"], seed)
-
-    print(f"training a GA on {args.env}: {recipe}")
-    reevaluate_fn = refit if recipe.get("reevaluate", 0) > 0 else None
-    result = train(ga, fitness, recipe["n_generations"], rng, reevaluate_fn=reevaluate_fn)
+    policy, strategy, fitness_fn, refit_fn = build(args.algo, args.env, settings, rng)
+    print(f"training {args.algo.upper()} on {args.env}: {settings}")
+    result = train(strategy, fitness_fn, settings["n_generations"], rng, reevaluate_fn=refit_fn)
     held_out = evaluate(policy, result.best_params, args.env, 100, seed=HELD_OUT_SEED)
     save_agent(
         save, policy, result.best_params, args.env, algorithm=args.algo, seed=args.seed,
         generations=len(result.history["best"]), env_steps=result.history["env_steps"][-1],
         held_out_mean=held_out.fitness, held_out_std=float(held_out.episode_returns.std()),
-        held_out_episodes=100, **{k: v for k, v in recipe.items() if k != "hidden"},
+        held_out_episodes=100, **{k: v for k, v in settings.items() if k != "hidden"},
     )  # fmt: skip
     threshold = env_spec(args.env).reward_threshold
     verdict = (
@@ -176,6 +162,18 @@ def _check_output(option: str, path: Path, suffix: str) -> None:
         raise ValueError(
             f"{option}: the folder {str(path.parent)!r} does not exist; create it first."
         )
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    unknown = [env_id for env_id in args.env if env_id not in BUDGETS]
+    if unknown:
+        raise ValueError(f"no comparison budget for {unknown}; choose from {list(BUDGETS)}.")
+    if args.seeds < 1:
+        raise ValueError(f"--seeds must be >= 1; got {args.seeds}.")
+    _check_output("--out", args.out, ".json")
+    compare(args.env, range(args.seeds), out=args.out)
+    print(f"wrote {args.out}")
+    return 0
 
 
 def run_evaluate(args: argparse.Namespace) -> int:

@@ -105,6 +105,15 @@ def test_record_uses_the_env_recipe_and_keeps_its_scaling(tmp_path, capsys):
     assert "threshold -110" in capsys.readouterr().out
 
 
+def test_record_with_es_saves_the_center(tmp_path, capsys):
+    gif = tmp_path / "es.gif"
+    args = ["record", "--env", "CartPole-v1", "--algo", "es", "--out", str(gif)]
+    assert main([*args, "--generations", "2"]) == 0
+    agent = load_agent(tmp_path / "es.npz")
+    assert agent.info["algorithm"] == "es" and agent.info["lr"] == 0.1
+    assert "training ES on CartPole-v1" in capsys.readouterr().out
+
+
 @pytest.fixture
 def agent_file(tmp_path):
     policy = policy_for_env("CartPole-v1")
@@ -131,6 +140,8 @@ def agent_file(tmp_path):
         (["evaluate", "--agent", "{tmp}/pickled.npz"], "holds pickled Python objects"),
         (["evaluate", "--agent", "{tmp}/nothing.npz"], "No agent file"),
         (["evaluate", "--agent", "{agent}", "--episodes", "0"], "--episodes must be >= 1"),
+        (["compare", "--env", "LunarLander-v3", "--out", "{tmp}/c.json"], "no comparison budget"),
+        (["compare", "--out", "{tmp}/c.txt"], "--out must end in .json"),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_line(tmp_path, agent_file, capsys, args, message):
@@ -152,6 +163,7 @@ def test_help_documents_every_option():
     assert result.returncode == 0
     for option in ("--env", "--algo", "--seed", "--out", "--agent", "--save", "--generations"):
         assert option in result.stdout
+    assert "es (evolution strategy)" in " ".join(result.stdout.split())
 
 
 def test_shipped_agents_load_and_meet_their_threshold():
