@@ -63,10 +63,15 @@ class RandomSearch:
 
 
 def settings_for(method: str, env_id: str) -> dict:
-    """The settings a method uses on an env (saved with the results, to show what ran)."""
+    """The settings a method uses on an env (saved with the results, to show what ran).
+
+    Every method gets the same network: random search and REINFORCE scale observations
+    wherever the GA's recipe does.
+    """
     if method in ("GA", "ES"):
         return recipe(method.lower(), env_id)
-    return dict(RANDOM_SEARCH_SETTINGS if method == "random search" else REINFORCE_SETTINGS)
+    settings = RANDOM_SEARCH_SETTINGS if method == "random search" else REINFORCE_SETTINGS
+    return {**settings, "normalize": recipe("ga", env_id).get("normalize", False)}
 
 
 def run(
@@ -110,25 +115,25 @@ def run(
 
 def _stepper(method: str, env_id: str, settings: dict, rng: np.random.Generator):
     """A function that runs one generation (or update): -> (answer, score, policy, env steps)."""
+    network = dict(hidden=(settings["hidden"],), normalize=settings.get("normalize", False))
     if method == "REINFORCE":
-        policy = policy_for_env(env_id, hidden=(settings["hidden"],))
+        policy = policy_for_env(env_id, **network)
         agent = Reinforce(
             policy, policy.init_params(rng), env_id, settings["n_episodes"], settings["lr"], rng
         )
 
         def reinforce_step():
-            batch = agent.step(int(rng.integers(HELD_OUT_SEED)))
-            # Its score: the batch's mean return, with actions sampled from the softmax.
-            return (
-                agent.params,
-                float(batch.episode_returns.mean()),
-                policy,
-                int(batch.running.sum()),
-            )
+            seed = int(rng.integers(HELD_OUT_SEED))
+            batch = agent.step(seed)
+            # Its score, like the other methods': the greedy (argmax) policy's mean return,
+            # here on the batch's start states. These monitoring episodes are not training,
+            # so, like the held-out checks, they count in the time but not in the budget.
+            score = evaluate(policy, agent.params, env_id, settings["n_episodes"], seed).fitness
+            return agent.params, float(score), policy, int(batch.running.sum())
 
         return reinforce_step
     if method == "random search":
-        policy = policy_for_env(env_id, hidden=(settings["hidden"],))
+        policy = policy_for_env(env_id, **network)
         strategy = RandomSearch(policy, settings["pop_size"], rng)
 
         def fitness_fn(population, seed):

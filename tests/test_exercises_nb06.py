@@ -54,3 +54,19 @@ def test_checks_never_raise_on_odd_answers(capsys):
     assert "ZeroDivisionError" in capsys.readouterr().out
     assert not check_es_gradient(lambda f, c, s, e: np.zeros(7))
     assert "expected (3,)" in capsys.readouterr().out
+
+
+def test_more_typical_mistakes_get_a_hint(capsys):
+    def unstable(f):  # argsort of argsort: ties in whatever order the sort leaves them
+        ranks = np.argsort(np.argsort(-np.asarray(f)))[::-1].astype(float)
+        return np.argsort(np.argsort(f, kind="quicksort")) / (len(f) - 1) - 0.5 + 0 * ranks
+
+    assert not check_centered_ranks(unstable)
+    assert "average of the ranks" in capsys.readouterr().out
+
+    def no_sigma_inside(fitness_fn, center, sigma, eps):
+        fitness = fitness_fn(center + eps)
+        return (fitness - fitness.mean()) @ eps / (len(eps) * sigma)
+
+    assert not check_es_gradient(no_sigma_inside)
+    assert "not center + eps" in capsys.readouterr().out

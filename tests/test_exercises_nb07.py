@@ -31,3 +31,16 @@ def test_sample_actions_right_and_wrong(capsys):
     assert "same rng seed" in capsys.readouterr().out
     assert not check_sample_actions(lambda p, rng: sample(p, rng).astype(float))
     assert "integers" in capsys.readouterr().out
+
+
+def test_more_typical_mistakes_get_a_hint(capsys):
+    assert not check_returns_to_go(lambda r: np.cumsum(np.flip(r, axis=0), axis=0))
+    assert "upside down" in capsys.readouterr().out
+    assert not check_returns_to_go(lambda r: r.sum(axis=0) - np.cumsum(r, axis=0))
+    assert "own reward" in capsys.readouterr().out
+    assert not check_sample_actions(lambda p, rng: (p.cumsum(axis=1) < rng.random()).sum(axis=1))
+    assert "one number per row" in capsys.readouterr().out
+    assert not check_sample_actions(
+        lambda p, rng: (p.cumsum(axis=1) > rng.random((len(p), 1))).sum(axis=1)
+    )
+    assert "below" in capsys.readouterr().out

@@ -41,22 +41,24 @@ def check_centered_ranks(my_centered_ranks: Callable) -> bool:
     order = np.argsort(fitness, kind="stable")
     by_position = np.empty(5)
     by_position[order] = np.arange(5)  # ties ranked by position: 2 and 3
-    if np.allclose(got, by_position / 4 - 0.5):
-        return _fail(
-            "the two samples with fitness 3.0 got different ranks (0.0 and 0.25): equal "
-            "fitness should get an equal rank, the average of the ranks they span (0.125)."
-        )
-    if np.allclose(got, by_position) or np.allclose(got, expected * 4 + 2):
-        return _fail("these are ranks 0..n-1: divide by n - 1 and subtract 0.5.")
-    if np.allclose(got, (expected * 4 + 2) / 5 - 0.5) or np.allclose(got, by_position / 5 - 0.5):
-        return _fail("divide the ranks by n - 1 (not n), so the best gets exactly +0.5.")
-    if np.allclose(got, -expected) or np.allclose(got, -(by_position / 4 - 0.5)):
-        return _fail("the order is reversed: the *highest* fitness should get +0.5.")
     if np.allclose(got, order / 4 - 0.5):
         return _fail(
             "np.argsort(fitness) gives the order of the samples, not each sample's rank: "
             "ranks[np.argsort(fitness)] = np.arange(n)."
         )
+    if np.allclose(got, -expected) or np.allclose(got, -(by_position / 4 - 0.5)):
+        return _fail("the order is reversed: the *highest* fitness should get +0.5.")
+    tied_apart = not np.isclose(got[0], got[3])  # fitness 3.0 twice, different ranks
+    if tied_apart and np.allclose(np.sort(got), np.sort(by_position / 4 - 0.5)):
+        return _fail(
+            f"the two samples with fitness 3.0 got different values ({got[0]:.3g} and "
+            f"{got[3]:.3g}): equal fitness should get an equal rank, the average of the ranks "
+            "they span (0.125)."
+        )
+    if np.allclose(got, by_position) or np.allclose(got, expected * 4 + 2):
+        return _fail("these are ranks 0..n-1: divide by n - 1 and subtract 0.5.")
+    if np.allclose(got, (expected * 4 + 2) / 5 - 0.5) or np.allclose(got, by_position / 5 - 0.5):
+        return _fail("divide the ranks by n - 1 (not n), so the best gets exactly +0.5.")
     return _fail(
         f"for fitness {fitness.tolist()} expected {expected.tolist()}, got "
         f"{np.round(got, 3).tolist()}."
@@ -87,8 +89,9 @@ def check_es_gradient(estimate_gradient: Callable) -> bool:
         return _fail("divide by n * sigma, not just n.")
     if np.allclose(got, (fitness - fitness.mean()) @ eps / (len(eps) * sigma**2)):
         return _fail("divide by n * sigma, not n * sigma².")
-    if np.allclose(got, expected * sigma**2) or np.allclose(got, expected * sigma):
-        return _fail("evaluate the fitness at center + sigma * eps, and divide by n * sigma.")
+    unscaled = fitness_fn(center + eps)
+    if np.allclose(got, (unscaled - unscaled.mean()) @ eps / (len(eps) * sigma)):
+        return _fail("evaluate the fitness at center + sigma * eps, not center + eps.")
     return _fail(
         f"expected {np.round(expected, 3).tolist()}, got {np.round(got, 3).tolist()}. "
         "g = (F - F.mean()) @ eps / (n * sigma) with F = fitness_fn(center + sigma * eps)."

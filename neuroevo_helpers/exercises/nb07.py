@@ -35,6 +35,16 @@ def check_returns_to_go(returns_to_go: Callable) -> bool:
         )
     if np.allclose(got, np.flip(np.cumsum(np.flip(rewards, axis=1), axis=1), axis=1)):
         return _fail("you summed across episodes (axis 1); sum over time, axis 0.")
+    if np.allclose(got, np.cumsum(np.flip(rewards, axis=0), axis=0)):
+        return _fail(
+            "right sums, upside down: flip the result back along axis 0 so that row t "
+            "belongs to step t."
+        )
+    if np.allclose(got, rewards.sum(axis=0) - np.cumsum(rewards, axis=0)):
+        return _fail(
+            "total minus the sum so far leaves out each step's own reward; return-to-go "
+            "includes it (or subtract the sum *before* the step)."
+        )
     if np.allclose(got, np.flip(np.cumsum(np.flip(rewards, axis=0), axis=0), axis=None)):
         return _fail("flip back along axis 0 only; flipping every axis also swaps the episodes.")
     return _fail(
@@ -57,12 +67,23 @@ def check_sample_actions(sample_actions: Callable) -> bool:
         return _fail(f"expected one action per row, shape (20000,); got {got.shape}.")
     if not np.issubdtype(got.dtype, np.integer):
         return _fail(f"actions must be integers (indices), got dtype {got.dtype}.")
-    if got.min() < 0 or got.max() > 2:
+    if got.min() < 0 or got.max() > 3:
         return _fail(f"actions must lie in 0..2; got values from {got.min()} to {got.max()}.")
+    if got.max() == 3:
+        return _fail(
+            "actions came out as 1..3: count the cumulative sums that lie *below* the "
+            "draw, (probs.cumsum(axis=1) < draws).sum(axis=1), which gives 0..2."
+        )
     if np.all(got == np.argmax(probs, axis=1)):
         return _fail(
-            "that is the argmax: the most likely action every time. Draw at random "
-            "with the probabilities, e.g. compare rng.random() with probs.cumsum(axis=1)."
+            "every row got its most likely action: that is the argmax (or one random number "
+            "shared by all rows). Draw one number per row, rng.random((len(probs), 1)), and "
+            "compare it with probs.cumsum(axis=1)."
+        )
+    if len(np.unique(got[:10_000])) == 1 or len(np.unique(got[10_000:])) == 1:
+        return _fail(
+            "rows with the same probabilities all got the same action: draw one "
+            "random number per row, rng.random((len(probs), 1))."
         )
     share_first = np.bincount(got[:10_000], minlength=3) / 10_000
     share_second = np.bincount(got[10_000:], minlength=3) / 10_000
