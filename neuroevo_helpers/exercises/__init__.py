@@ -8,6 +8,8 @@ a short confirmation and returns True for a right answer; the solution notebooks
 
 from collections.abc import Callable
 
+import numpy as np
+
 
 def report(problems: list[str], success: str) -> bool:
     """Print the problems found (or `success` if there are none); True when all is right."""
@@ -26,3 +28,21 @@ def call(fn: Callable, *args, **kwargs):
         return None, f"{getattr(fn, '__name__', 'your function')} is not written yet."
     except Exception as error:  # a learner's bug: show it as a hint, not a traceback
         return None, f"calling {getattr(fn, '__name__', 'your function')} raised {error!r}."
+
+
+def fail(problem: str) -> bool:
+    """Report one problem (a check's usual way out); always False."""
+    return report([problem], "")
+
+
+def as_array(result, name: str, shape: tuple | None = None):
+    """The learner's result as a float array, or (None, what is wrong with it)."""
+    if result is None:
+        return None, f"{name} returned None: did you forget the `return`?"
+    try:
+        result = np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"{name} returned a {type(result).__name__} that is not one array."
+    if shape is not None and result.shape != shape:
+        return None, f"{name} returned shape {result.shape}; expected {shape}."
+    return result, None

@@ -8,13 +8,9 @@ from collections.abc import Callable
 import numpy as np
 
 from ..network import MLP
-from . import call, report
+from . import as_array, call, fail, report
 
 LAYER_SIZES = ((4, 16, 2), (6, 32, 32, 3), (3, 8, 1))
-
-
-def _fail(problem: str) -> bool:
-    return report([problem], "")
 
 
 def _where(net: MLP, index: int) -> str:
@@ -29,16 +25,6 @@ def _where(net: MLP, index: int) -> str:
             return f"b{k}[{index - start}]"
         start += n_out
     return f"index {index}, past the end"
-
-
-def _as_array(result, name: str) -> tuple[np.ndarray | None, str | None]:
-    """The learner's result as a float array, or (None, what is wrong)."""
-    if result is None:
-        return None, f"{name} returned None: did you forget the `return`?"
-    try:
-        return np.asarray(result, dtype=float), None
-    except (TypeError, ValueError):
-        return None, f"{name} returned a {type(result).__name__} that is not one array."
 
 
 # ---- Exercise 1: flatten ------------------------------------------------------------------
@@ -60,13 +46,13 @@ def check_flatten(flatten: Callable) -> bool:
         layers = [(W.copy(), b.copy()) for W, b in net.unflatten(expected)]
         result, error = call(flatten, layers)
         if error is None:
-            result, error = _as_array(result, "flatten")
+            result, error = as_array(result, "flatten")
         if error:
-            return _fail(f"For layer sizes {sizes}: {error}")
+            return fail(f"For layer sizes {sizes}: {error}")
         if result.shape != expected.shape:
             n_weights = sum(n_in * n_out for (n_in, n_out), _ in net.shapes)
             alone = " (the weights alone: add each b)" if result.size == n_weights else ""
-            return _fail(
+            return fail(
                 f"For layer sizes {sizes}, flatten returned shape {result.shape}{alone}; expected "
                 f"one flat vector of shape ({net.n_params},). Ravel each W and np.concatenate "
                 "the pieces in order: W1, b1, W2, b2, ..."
@@ -85,7 +71,7 @@ def check_flatten(flatten: Callable) -> bool:
             if value == int(value) and 0 <= value < net.n_params:
                 value = _where(net, int(value))  # the arange input names where it came from
             hint = f"position {k} should hold {_where(net, k)} but holds {value}."
-        return _fail(f"For layer sizes {sizes}: {hint}")
+        return fail(f"For layer sizes {sizes}: {hint}")
     sizes = ", ".join(str(s) for s in LAYER_SIZES)
     return report([], f"flatten undoes MLP.unflatten for layer sizes {sizes}.")
 
@@ -104,7 +90,7 @@ def _mutate(fn: Callable, population: np.ndarray, *args) -> tuple[np.ndarray | N
             "(population + noise, or work on a population.copy()): parents must stay as they were."
         )
     if error is None:
-        result, error = _as_array(result, fn.__name__)
+        result, error = as_array(result, fn.__name__)
     if error is None and result.shape != population.shape:
         error = f"{fn.__name__} returned shape {result.shape}; expected {population.shape}."
     return (None, error) if error else (result, None)
@@ -145,13 +131,13 @@ def check_mutate_sparse(mutate_sparse: Callable) -> bool:
     sigma = 0.1
     result, error = _mutate(mutate_sparse, population, sigma, 0.1, np.random.default_rng(1))
     if error:
-        return _fail(f"{error} (It got population (200, 114), sigma=0.1, fraction=0.1, rng.)")
+        return fail(f"{error} (It got population (200, 114), sigma=0.1, fraction=0.1, rng.)")
     changed = result != population  # (pop_size, n_params): True where noise was added
     share = float(changed.mean())
     if share == 0:
-        return _fail("nothing changed: add sigma * rng.normal(...) where the mask is True.")
+        return fail("nothing changed: add sigma * rng.normal(...) where the mask is True.")
     if share < 0.5 and np.all(changed == changed[0]):
-        return _fail(
+        return fail(
             "every individual had the same entries mutated: draw the mask with the population's "
             "full shape, rng.random(population.shape), so that each individual gets its own."
         )
@@ -188,7 +174,7 @@ def check_mutate_output_layer(mutate_output_layer: Callable) -> bool:
         args = (sigma, sizes, np.random.default_rng(1))
         result, error = _mutate(mutate_output_layer, population, *args)
         if error:
-            return _fail(f"For layer sizes {sizes}: {error}")
+            return fail(f"For layer sizes {sizes}: {error}")
         n_in, n_out = sizes[-2:]
         start = net.n_params - (n_in * n_out + n_out)  # the output layer is params[..., start:]
         where = (
@@ -198,7 +184,7 @@ def check_mutate_output_layer(mutate_output_layer: Callable) -> bool:
         changed = result != population  # (pop_size, n_params)
         if changed[:, :start].any():
             k = int(np.flatnonzero(changed[:, :start].any(axis=0))[0])
-            return _fail(f"For layer sizes {sizes}, {_where(net, k)} changed, but {where}.")
+            return fail(f"For layer sizes {sizes}, {_where(net, k)} changed, but {where}.")
         problems = []
         for part, share in (
             ("weights", changed[:, start:-n_out].mean()),

@@ -8,11 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..envs import Evaluation
-from . import call, report
-
-
-def _fail(problem: str) -> bool:
-    return report([problem], "")
+from . import call, fail, report
 
 
 def check_breed(breed: Callable) -> bool:
@@ -26,51 +22,49 @@ def check_breed(breed: Callable) -> bool:
             "not parents.shape."
         )
     if problem:
-        return _fail(problem)
+        return fail(problem)
     if children is None:
-        return _fail("breed returned None: did you forget the `return`?")
+        return fail("breed returned None: did you forget the `return`?")
     children = np.asarray(children, dtype=float)
     if not np.array_equal(parents, before):
-        return _fail(
-            "breed changed `parents` in place; build new children instead (a + b, not +=)."
-        )
+        return fail("breed changed `parents` in place; build new children instead (a + b, not +=).")
     if children.shape != (2000, 40):
-        return _fail(
+        return fail(
             f"for 5 parents of 40 parameters and n_children=2000, expected shape (2000, 40), got "
             f"{children.shape}. Pick one parent per child: parents[rng.integers(...)]."
         )
     nearest = np.rint(children.mean(axis=1) / 100).clip(0, 4)  # which parent each child is near
     offsets = children - parents[nearest.astype(int)]
     if np.allclose(offsets, 0):
-        return _fail("the children are exact copies of their parents: add the noise.")
+        return fail("the children are exact copies of their parents: add the noise.")
     std = offsets.std()
     if abs(std - 0.25) < 0.03:
-        return _fail(f"the noise has std {std:.2f}, sigma²: multiply N(0, 1) by sigma, not sigma².")
+        return fail(f"the noise has std {std:.2f}, sigma²: multiply N(0, 1) by sigma, not sigma².")
     if abs(std - 0.5**0.5) < 0.05:
-        return _fail(f"the noise has std {std:.2f}, √sigma: multiply N(0, 1) by sigma itself.")
+        return fail(f"the noise has std {std:.2f}, √sigma: multiply N(0, 1) by sigma itself.")
     if abs(std - 0.5) > 0.05:
-        return _fail(
+        return fail(
             f"the noise has std {std:.2f}; expected sigma = 0.5. Use sigma * rng.normal(...)."
         )
     if np.allclose(offsets, offsets[:1]) or np.allclose(offsets, offsets[:, :1]):
-        return _fail(
+        return fail(
             "every child (or every parameter) got the same noise: draw a full "
             "(n_children, n_params) array of it."
         )
     if np.array_equal(nearest[:20], np.arange(20) % 5):
-        return _fail(
+        return fail(
             "the children cycle through the parents in order; choose each child's "
             "parent at random: rng.integers(len(parents), size=n_children)."
         )
     counts = np.bincount(nearest.astype(int), minlength=5)
     if counts.min() < 300:
-        return _fail(
+        return fail(
             f"children per parent: {counts.tolist()}; each parent should be chosen "
             "about equally often (rng.integers(len(parents), size=n_children))."
         )
     again, _ = call(breed, parents, 2000, 0.5, np.random.default_rng(0))
     if again is None or not np.array_equal(np.asarray(again, dtype=float), children):
-        return _fail("the same rng seed gave different children: draw all randomness from `rng`.")
+        return fail("the same rng seed gave different children: draw all randomness from `rng`.")
     return report([], "children are uniformly chosen parents plus N(0, sigma²) noise.")
 
 
@@ -100,45 +94,45 @@ def check_choose_elite(choose_elite: Callable) -> bool:
     if problem and ("inhomogeneous" in problem or "IndexError" in problem):
         problem += " refit_fn returns an nh.Evaluation: take its .fitness, one score per candidate."
     if problem:
-        return _fail(problem)
+        return fail(problem)
     if got is None:
-        return _fail("choose_elite returned None: did you forget the `return`?")
+        return fail("choose_elite returned None: did you forget the `return`?")
     if np.ndim(got) != 0:
-        return _fail(f"return one index (an int), not an array of shape {np.shape(got)}.")
+        return fail(f"return one index (an int), not an array of shape {np.shape(got)}.")
     got = int(got)
     if calls and calls[0] == 30:
-        return _fail(
+        return fail(
             "you re-evaluated the whole population; re-evaluate only the "
             "n_candidates fittest: population[candidates]."
         )
     if got == expected:
         return report([], "the elite is the best of the top candidates on the fresh episodes.")
     if got == int(top[0]):
-        return _fail(
+        return fail(
             "that is the top *training* score: choose by the re-evaluated fitness "
             "(refit_fn(...).fitness) instead."
         )
     if got in range(8) and int(top[got]) == expected:
-        return _fail(
+        return fail(
             f"you returned {got}, a position among the candidates; return the index "
             f"in the population: candidates[{got}]."
         )
     if calls and calls[0] == 7:
-        return _fail(
+        return fail(
             "you re-evaluated only 7 candidates; take all n_candidates = 8 of them: "
             "np.argsort(-fitness)[:n_candidates]."
         )
     if got == int(np.argmax(np.where(np.isin(np.arange(30), top), -np.inf, true_fitness))):
-        return _fail(
+        return fail(
             "that individual is the best overall, but it is not among the "
             "n_candidates fittest by training score: re-evaluate those only."
         )
     if got == int(np.argsort(fitness)[:8][np.argmax(true_fitness[np.argsort(fitness)[:8]])]):
-        return _fail(
+        return fail(
             "these candidates are the *least* fit: np.argsort sorts ascending, so take "
             "np.argsort(-fitness)[:n_candidates]."
         )
-    return _fail(
+    return fail(
         f"expected index {expected}, got {got}. Take candidates = "
         "np.argsort(-fitness)[:n_candidates], re-evaluate them, keep the best."
     )

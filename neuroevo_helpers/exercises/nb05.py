@@ -7,23 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import call, report
-
-
-def _fail(problem: str) -> bool:
-    return report([problem], "")
-
-
-def _as_array(result, name: str, shape: tuple) -> tuple[np.ndarray | None, str | None]:
-    if result is None:
-        return None, f"{name} returned None: did you forget the `return`?"
-    try:
-        result = np.asarray(result, dtype=float)
-    except (TypeError, ValueError):
-        return None, f"{name} returned a {type(result).__name__} that is not one array."
-    if result.shape != shape:
-        return None, f"{name} returned shape {result.shape}; expected {shape}, like its input."
-    return result, None
+from . import as_array, call, fail, report
 
 
 def check_one_point_crossover(one_point_crossover: Callable) -> bool:
@@ -35,42 +19,42 @@ def check_one_point_crossover(one_point_crossover: Callable) -> bool:
     if problem and "broadcast" in problem:
         problem += " Compare np.arange(n_params) with a *column* of cuts: cut[:, None]."
     if problem:
-        return _fail(problem)
-    got, problem = _as_array(got, "one_point_crossover", (n_children, n_params))
+        return fail(problem)
+    got, problem = as_array(got, "one_point_crossover", (n_children, n_params))
     if problem:
-        return _fail(problem)
+        return fail(problem)
     if not (np.all(mothers == 0) and np.all(fathers == 1)):
-        return _fail("the parents were changed in place; build the children in a new array.")
+        return fail("the parents were changed in place; build the children in a new array.")
     if not np.all((got == 0) | (got == 1)):
-        return _fail("every gene of a child must be copied from one of its two parents.")
+        return fail("every gene of a child must be copied from one of its two parents.")
     from_father = got == 1
     cuts = n_params - from_father.sum(axis=1)  # genes from the mother = the cut
     is_prefix = np.array_equal(from_father, np.arange(n_params) >= cuts[:, None])
     if not is_prefix:
         if np.array_equal(1 - from_father, np.arange(n_params) >= (n_params - cuts)[:, None]):
-            return _fail("the father's genes come first: take [0, cut) from the mother.")
-        return _fail(
+            return fail("the father's genes come first: take [0, cut) from the mother.")
+        return fail(
             "a child must be its mother's genes up to the cut, then its father's: "
             "np.where(np.arange(n_params) < cut[:, None], mothers, fathers)."
         )
     if len(np.unique(cuts)) == 1:
-        return _fail(f"every child has the same cut ({cuts[0]}): draw one cut per child.")
+        return fail(f"every child has the same cut ({cuts[0]}): draw one cut per child.")
     if cuts.min() == 2 and cuts.max() == n_params:
-        return _fail(
+        return fail(
             "each child takes one gene too many from its mother: genes [0, cut) are "
             "the ones with np.arange(n_params) < cut, not <=."
         )
     if cuts.min() < 1 or cuts.max() > n_params - 1:
-        return _fail(
+        return fail(
             f"cuts range from {cuts.min()} to {cuts.max()}; draw them from 1 to n_params - 1 "
             "(rng.integers(1, n_params, size=n_children)), so both parents always contribute."
         )
     counts = np.bincount(cuts, minlength=n_params)[1:]
     if counts.min() < 0.5 * n_children / (n_params - 1):
-        return _fail(f"the cuts 1..{n_params - 1} are not equally likely: {counts.tolist()}.")
+        return fail(f"the cuts 1..{n_params - 1} are not equally likely: {counts.tolist()}.")
     again, _ = call(one_point_crossover, mothers, fathers, np.random.default_rng(0))
     if again is None or not np.array_equal(np.asarray(again, dtype=float), got):
-        return _fail("the same rng seed gave different children: draw all randomness from `rng`.")
+        return fail("the same rng seed gave different children: draw all randomness from `rng`.")
     return report([], "each child is a prefix of its mother and the rest of its father.")
 
 
@@ -81,36 +65,36 @@ def check_uniform_reset(uniform_reset: Callable) -> bool:
     if problem and "broadcast" in problem:
         problem += " The mask needs one entry per gene: shape population.shape."
     if problem:
-        return _fail(problem)
+        return fail(problem)
     if not np.all(population == 7.0):
-        return _fail("`population` was changed in place; return a new array (np.where makes one).")
-    got, problem = _as_array(got, "uniform_reset", population.shape)
+        return fail("`population` was changed in place; return a new array (np.where makes one).")
+    got, problem = as_array(got, "uniform_reset", population.shape)
     if problem:
-        return _fail(problem)
+        return fail(problem)
     changed = got != 7.0
     share = changed.mean()
     if share == 0:
-        return _fail("no gene changed: replace each gene with probability `rate`.")
+        return fail("no gene changed: replace each gene with probability `rate`.")
     if abs(share - 0.8) < 0.03:
-        return _fail(f"{share:.0%} of genes changed, not 20%: the mask is inverted (use < rate).")
+        return fail(f"{share:.0%} of genes changed, not 20%: the mask is inverted (use < rate).")
     if abs(share - 0.2) > 0.03:
-        return _fail(f"{share:.0%} of genes changed; expected about rate = 20%.")
+        return fail(f"{share:.0%} of genes changed; expected about rate = 20%.")
     if np.all(changed.all(axis=1) | ~changed.any(axis=1)):
-        return _fail("whole individuals were reset; choose each *gene* independently.")
+        return fail("whole individuals were reset; choose each *gene* independently.")
     new = got[changed]
     if len(np.unique(new)) == 1:
-        return _fail(
+        return fail(
             f"every reset gene got the same value ({new[0]:.3f}): draw one value per "
             "gene, rng.uniform(low, high, size=population.shape)."
         )
     if new.min() < -1.0 or new.max() >= 1.0:
-        return _fail(
+        return fail(
             f"new values range from {new.min():.2f} to {new.max():.2f}; draw them from "
             "[low, high) = [-1, 1): rng.uniform(low, high, size=...)."
         )
     if abs(new.mean()) > 0.05 or abs(new.std() - 2 / np.sqrt(12)) > 0.05:
-        return _fail("the new values are not uniform on [low, high): use rng.uniform(low, high).")
+        return fail("the new values are not uniform on [low, high): use rng.uniform(low, high).")
     again, _ = call(uniform_reset, population, 0.2, -1.0, 1.0, np.random.default_rng(0))
     if again is None or not np.array_equal(np.asarray(again, dtype=float), got):
-        return _fail("the same rng seed gave a different result: draw all randomness from `rng`.")
+        return fail("the same rng seed gave a different result: draw all randomness from `rng`.")
     return report([], "each gene is redrawn from U[low, high) with probability rate.")

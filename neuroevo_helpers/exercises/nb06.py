@@ -8,23 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..es import centered_ranks
-from . import call, report
-
-
-def _fail(problem: str) -> bool:
-    return report([problem], "")
-
-
-def _array(result, name: str, shape: tuple) -> tuple[np.ndarray | None, str | None]:
-    if result is None:
-        return None, f"{name} returned None: did you forget the `return`?"
-    try:
-        result = np.asarray(result, dtype=float)
-    except (TypeError, ValueError):
-        return None, f"{name} returned a {type(result).__name__} that is not one array."
-    if result.shape != shape:
-        return None, f"{name} returned shape {result.shape}; expected {shape}."
-    return result, None
+from . import as_array, call, fail, report
 
 
 def check_centered_ranks(my_centered_ranks: Callable) -> bool:
@@ -33,33 +17,33 @@ def check_centered_ranks(my_centered_ranks: Callable) -> bool:
     expected = centered_ranks(fitness)  # [0.125, -0.5, 0.5, 0.125, -0.25]
     got, problem = call(my_centered_ranks, fitness.copy())
     if problem is None:
-        got, problem = _array(got, "my_centered_ranks", fitness.shape)
+        got, problem = as_array(got, "my_centered_ranks", fitness.shape)
     if problem:
-        return _fail(problem)
+        return fail(problem)
     if np.allclose(got, expected):
         return report([], "centred ranks: worst -0.5, best +0.5, ties share their rank.")
     order = np.argsort(fitness, kind="stable")
     by_position = np.empty(5)
     by_position[order] = np.arange(5)  # ties ranked by position: 2 and 3
     if np.allclose(got, order / 4 - 0.5):
-        return _fail(
+        return fail(
             "np.argsort(fitness) gives the order of the samples, not each sample's rank: "
             "ranks[np.argsort(fitness)] = np.arange(n)."
         )
     if np.allclose(got, -expected) or np.allclose(got, -(by_position / 4 - 0.5)):
-        return _fail("the order is reversed: the *highest* fitness should get +0.5.")
+        return fail("the order is reversed: the *highest* fitness should get +0.5.")
     tied_apart = not np.isclose(got[0], got[3])  # fitness 3.0 twice, different ranks
     if tied_apart and np.allclose(np.sort(got), np.sort(by_position / 4 - 0.5)):
-        return _fail(
+        return fail(
             f"the two samples with fitness 3.0 got different values ({got[0]:.3g} and "
             f"{got[3]:.3g}): equal fitness should get an equal rank, the average of the ranks "
             "they span (0.125)."
         )
     if np.allclose(got, by_position) or np.allclose(got, expected * 4 + 2):
-        return _fail("these are ranks 0..n-1: divide by n - 1 and subtract 0.5.")
+        return fail("these are ranks 0..n-1: divide by n - 1 and subtract 0.5.")
     if np.allclose(got, (expected * 4 + 2) / 5 - 0.5) or np.allclose(got, by_position / 5 - 0.5):
-        return _fail("divide the ranks by n - 1 (not n), so the best gets exactly +0.5.")
-    return _fail(
+        return fail("divide the ranks by n - 1 (not n), so the best gets exactly +0.5.")
+    return fail(
         f"for fitness {fitness.tolist()} expected {expected.tolist()}, got "
         f"{np.round(got, 3).tolist()}."
     )
@@ -78,21 +62,21 @@ def check_es_gradient(estimate_gradient: Callable) -> bool:
     expected = (fitness - fitness.mean()) @ eps / (len(eps) * sigma)
     got, problem = call(estimate_gradient, fitness_fn, center.copy(), sigma, eps.copy())
     if problem is None:
-        got, problem = _array(got, "estimate_gradient", center.shape)
+        got, problem = as_array(got, "estimate_gradient", center.shape)
     if problem:
-        return _fail(problem)
+        return fail(problem)
     if np.allclose(got, expected):
         return report([], "the ES gradient estimate, with the mean fitness as a baseline.")
     if np.allclose(got, fitness @ eps / (len(eps) * sigma)):
-        return _fail("subtract the population's mean fitness before weighting the noise.")
+        return fail("subtract the population's mean fitness before weighting the noise.")
     if np.allclose(got, (fitness - fitness.mean()) @ eps / len(eps)):
-        return _fail("divide by n * sigma, not just n.")
+        return fail("divide by n * sigma, not just n.")
     if np.allclose(got, (fitness - fitness.mean()) @ eps / (len(eps) * sigma**2)):
-        return _fail("divide by n * sigma, not n * sigma².")
+        return fail("divide by n * sigma, not n * sigma².")
     unscaled = fitness_fn(center + eps)
     if np.allclose(got, (unscaled - unscaled.mean()) @ eps / (len(eps) * sigma)):
-        return _fail("evaluate the fitness at center + sigma * eps, not center + eps.")
-    return _fail(
+        return fail("evaluate the fitness at center + sigma * eps, not center + eps.")
+    return fail(
         f"expected {np.round(expected, 3).tolist()}, got {np.round(got, 3).tolist()}. "
         "g = (F - F.mean()) @ eps / (n * sigma) with F = fitness_fn(center + sigma * eps)."
     )
