@@ -23,7 +23,7 @@ import numpy as np
 from ._files import atomic_path
 from .envs import evaluate, policy_for_env
 from .network import MLP
-from .recipes import build, recipe
+from .recipes import build, episodes_fn, policy_for, recipe
 from .reinforce import Reinforce
 from .training import HELD_OUT_SEED, _one_generation
 
@@ -115,9 +115,8 @@ def run(
 
 def _stepper(method: str, env_id: str, settings: dict, rng: np.random.Generator):
     """A function that runs one generation (or update): -> (answer, score, policy, env steps)."""
-    network = dict(hidden=(settings["hidden"],), normalize=settings.get("normalize", False))
     if method == "REINFORCE":
-        policy = policy_for_env(env_id, **network)
+        policy = policy_for(env_id, settings)
         agent = Reinforce(
             policy, policy.init_params(rng), env_id, settings["n_episodes"], settings["lr"], rng
         )
@@ -133,12 +132,9 @@ def _stepper(method: str, env_id: str, settings: dict, rng: np.random.Generator)
 
         return reinforce_step
     if method == "random search":
-        policy = policy_for_env(env_id, **network)
+        policy = policy_for(env_id, settings)
         strategy = RandomSearch(policy, settings["pop_size"], rng)
-
-        def fitness_fn(population, seed):
-            return evaluate(policy, population, env_id, settings["n_episodes"], seed)
-
+        fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"])
         refit_fn = None
     else:
         policy, strategy, fitness_fn, refit_fn = build(method.lower(), env_id, settings, rng)

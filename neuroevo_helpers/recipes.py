@@ -60,9 +60,7 @@ def recipe(algo: str, env_id: str) -> dict:
 
 def build(algo: str, env_id: str, settings: dict, rng: np.random.Generator):
     """The policy, the strategy, and its evaluate (and re-evaluate) functions for `train`."""
-    policy = policy_for_env(
-        env_id, hidden=(settings["hidden"],), normalize=settings.get("normalize", False)
-    )
+    policy = policy_for(env_id, settings)
     if algo == "ga":
         strategy = GA(
             policy.init_params(rng, settings["pop_size"]),
@@ -83,6 +81,13 @@ def build(algo: str, env_id: str, settings: dict, rng: np.random.Generator):
     reevaluate = settings.get("reevaluate", 0)
     refit_fn = episodes_fn(policy, env_id, reevaluate) if reevaluate > 0 else None
     return policy, strategy, fitness_fn, refit_fn
+
+
+def policy_for(env_id: str, settings: dict) -> MLP:
+    """The network a recipe asks for: one hidden layer, observations scaled if `normalize`."""
+    return policy_for_env(
+        env_id, hidden=(settings["hidden"],), normalize=settings.get("normalize", False)
+    )
 
 
 def episodes_fn(policy: MLP, env_id: str, n_episodes: int):
