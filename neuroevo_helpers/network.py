@@ -123,7 +123,10 @@ class MLP:
 
     def unflatten(self, params: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """`(W, b)` per layer (views of `params` when it is a float array), leading axes kept."""
-        params = self.check_params(params)
+        return self._split(self.check_params(params))
+
+    def _split(self, params: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`unflatten` without the checks, for callers that checked `params` already."""
         batch, layers, start = params.shape[:-1], [], 0
         for (n_in, n_out), _ in self.shapes:
             W = params[..., start : start + n_in * n_out].reshape(batch + (n_in, n_out))
@@ -143,11 +146,21 @@ class MLP:
         """
         params = self.check_params(params)
         obs = self._check_obs(params, obs)
-        population = params.ndim == 2
+        return self._forward(self._split(params), obs, population=params.ndim == 2)
+
+    def act(self, params: np.ndarray, obs: np.ndarray) -> np.ndarray:
+        """Actions for `obs`: integer indices for `argmax`, float vectors for `tanh`."""
+        return self._choose(self.forward(params, obs))
+
+    def _choose(self, out: np.ndarray) -> np.ndarray:
+        return np.argmax(out, axis=-1) if self.output == "argmax" else out
+
+    def _forward(self, layers: list, obs: np.ndarray, population: bool) -> np.ndarray:
+        """`forward` on layers from `_split`, without checks: `evaluate` checks once, then
+        calls this every step (the checks would cost as much as the small network)."""
         if self.obs_mean is not None:
             obs = (obs - np.asarray(self.obs_mean)) / np.asarray(self.obs_std)
         h = obs.reshape(obs.shape[0], -1, obs.shape[-1]) if population else obs  # (P, B, n_in)
-        layers = self.unflatten(params)
         act = ACTIVATIONS[self.hidden_activation]
         for i, (W, b) in enumerate(layers):
             h = h @ W + (b[:, None, :] if population else b)  # (P, B, n_out) or (..., n_out)
@@ -159,11 +172,6 @@ class MLP:
                 low, high = np.asarray(self.action_low), np.asarray(self.action_high)
                 h = low + (h + 1.0) * 0.5 * (high - low)
         return h.reshape(obs.shape[:-1] + (self.layer_sizes[-1],))
-
-    def act(self, params: np.ndarray, obs: np.ndarray) -> np.ndarray:
-        """Actions for `obs`: integer indices for `argmax`, float vectors for `tanh`."""
-        out = self.forward(params, obs)
-        return np.argmax(out, axis=-1) if self.output == "argmax" else out
 
     def check_params(self, params: np.ndarray) -> np.ndarray:
         """Return params as a float array, or raise a clear error if it cannot be this net's."""

@@ -1,0 +1,62 @@
+"""The checks of 08_scaling_up's exercises."""
+
+import numpy as np
+
+from neuroevo_helpers.exercises.nb08 import (
+    check_amdahl,
+    check_members_from_seeds,
+    check_noise_from_table,
+)
+
+
+def test_amdahl_right_and_wrong(capsys):
+    assert check_amdahl(lambda p, n: 1 / ((1 - np.asarray(p)) + np.asarray(p) / np.asarray(n)))
+    assert "Correct!" in capsys.readouterr().out
+    assert not check_amdahl(lambda p, n: (1 - p) + p / n)
+    assert "1 divided by it" in capsys.readouterr().out
+    assert not check_amdahl(lambda p, n: 1 / (p + (1 - p) / n))
+    assert "swapped" in capsys.readouterr().out
+    assert not check_amdahl(lambda p, n: p * n + (1 - p))
+    assert "adds up work" in capsys.readouterr().out
+    assert not check_amdahl(lambda p, n: 1 / ((1 - p) + p / n) if np.isscalar(p) else None)
+    assert "NumPy arrays" in capsys.readouterr().out
+
+
+def noise(seeds, n):
+    return np.stack([np.random.default_rng(int(s)).standard_normal(n) for s in seeds])
+
+
+def test_members_from_seeds_right_and_wrong(capsys):
+    def right(center, sigma, seeds):
+        eps = noise(seeds, len(center))
+        return center + sigma * np.concatenate([eps, -eps])
+
+    assert check_members_from_seeds(right)
+    assert "Correct!" in capsys.readouterr().out
+    assert not check_members_from_seeds(lambda c, s, seeds: c + s * noise(seeds, len(c)))
+    assert "only the + members" in capsys.readouterr().out
+
+    def interleaved(center, sigma, seeds):
+        eps = noise(seeds, len(center))
+        return center + sigma * np.stack([eps, -eps], axis=1).reshape(-1, len(center))
+
+    assert not check_members_from_seeds(interleaved)
+    assert "wrong order" in capsys.readouterr().out
+    assert not check_members_from_seeds(lambda c, s, seeds: right(c, 1.0, seeds))
+    assert "scaled" in capsys.readouterr().out
+    assert not check_members_from_seeds(lambda c, s, seeds: None)
+    assert "forget the `return`" in capsys.readouterr().out
+
+
+def test_noise_from_table_right_and_wrong(capsys):
+    def right(table, offsets, n):
+        return table[np.asarray(offsets)[:, None] + np.arange(n)]
+
+    assert check_noise_from_table(right)
+    assert "Correct!" in capsys.readouterr().out
+    assert not check_noise_from_table(lambda t, o, n: right(t, o, n)[:, ::-1])
+    assert "reversed" in capsys.readouterr().out
+    assert not check_noise_from_table(lambda t, o, n: t[o])
+    assert "shape" in capsys.readouterr().out
+    assert not check_noise_from_table(lambda t, o, n: right(t, o // 2, n))
+    assert "offsets[:, None]" in capsys.readouterr().out
