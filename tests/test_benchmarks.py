@@ -29,7 +29,7 @@ def test_quick_run_prints_and_writes_the_tables(tmp_path):
     out = tmp_path / "bench.md"
     result = run("--quick", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "| workload | env steps | one network at a time | batched | ratio |" in result.stdout
+    assert "| workload | env steps | mean episode length |" in result.stdout
     assert "| CartPole-v1 | GA |" in result.stdout and "| Acrobot-v1 | ES |" in result.stdout
     assert "Targets" not in result.stdout  # tiny sizes say nothing about the targets
     assert "`python benchmarks/run.py --quick --out" in result.stdout
@@ -41,12 +41,15 @@ def test_targets_are_judged_from_the_measurements():
     bench = load_script()
     first = "CartPole-v1: the first write-up's run, 5 generations"
     solve = dict(env_id="CartPole-v1", method="GA", n_runs=10, solved=10, median_s=2.0)
-    met = "\n".join(bench.targets([dict(name=first, ratio=31.0)], [solve]))
+    met = "\n".join(bench.targets([dict(name=first, target=True, ratio=31.0)], [solve]))
     assert "**no**" not in met and met.count("| yes |") == 3
     missed = "\n".join(
-        bench.targets([dict(name=first, ratio=29.0)], [{**solve, "solved": 9, "median_s": 3.5}])
+        bench.targets(
+            [dict(name=first, target=True, ratio=29.0), dict(name="other", target=False, ratio=1)],
+            [{**solve, "solved": 9, "median_s": 3.5}],
+        )
     )
-    assert missed.count("| **no** |") == 3 and "9/10" in missed and "29x" in missed
+    assert missed.count("| **no** |") == 3 and "9/10" in missed and "29.0x" in missed
 
 
 def test_bad_options_get_a_clear_error(tmp_path):
@@ -56,3 +59,13 @@ def test_bad_options_get_a_clear_error(tmp_path):
     assert result.returncode == 2 and "--seeds must be at least 1" in result.stderr
     result = run("--envs", "CartPole-v0")
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_readme_quotes_the_scripts_output_in_its_current_format():
+    readme = (ROOT / "README.md").read_text()
+    assert "Measured with `python benchmarks/run.py` on" in readme
+    assert "`python benchmarks/run.py --envs Pendulum-v1 --skip-throughput` on" in readme
+    bench = load_script()
+    row = dict(name="w", target=True, steps=1, episode_length=1, loop=1, batched=1, ratio=1)
+    header = bench.markdown("m", [row], [], "c", quick=True).splitlines()[4]
+    assert header.startswith("| workload |") and header in readme  # re-quote if it changed

@@ -20,6 +20,8 @@ def test_amdahl_right_and_wrong(capsys):
     assert "adds up work" in capsys.readouterr().out
     assert not check_amdahl(lambda p, n: 1 / ((1 - p) + p / n) if np.isscalar(p) else None)
     assert "NumPy arrays" in capsys.readouterr().out
+    assert not check_amdahl(lambda p, n: (1 / ((1 - p) + p / n), (1 - p) + p / n))
+    assert "return one number" in capsys.readouterr().out
 
 
 def noise(seeds, n):
@@ -60,3 +62,5 @@ def test_noise_from_table_right_and_wrong(capsys):
     assert "shape" in capsys.readouterr().out
     assert not check_noise_from_table(lambda t, o, n: right(t, o // 2, n))
     assert "offsets[:, None]" in capsys.readouterr().out
+    assert not check_noise_from_table(lambda t, o, n: t[np.asarray(o)[:, None] + np.arange(10)])
+    assert "expected (300, 50)" in capsys.readouterr().out

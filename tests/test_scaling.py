@@ -17,5 +17,5 @@ def test_missing_ray_gets_install_instructions(monkeypatch):
         if c["cell_type"] == "code" and "import ray\n" in "".join(c["source"])
     )
     monkeypatch.setitem(sys.modules, "ray", None)  # what Python does when Ray is not installed
-    with pytest.raises(ModuleNotFoundError, match=r"pip install 'ray>=2\.9'.*restart the kernel"):
+    with pytest.raises(ModuleNotFoundError, match=r'%pip install "ray>=2\.9".*restart the kernel'):
         exec(source, {})

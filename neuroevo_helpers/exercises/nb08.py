@@ -17,9 +17,9 @@ def check_amdahl(amdahl: Callable) -> bool:
         got, problem = call(amdahl, p, n)
         if problem:
             return fail(problem)
-        got, problem = as_array(got, "amdahl")
+        got, problem = as_array(got, "amdahl", ())
         if problem:
-            return fail(problem)
+            return fail(f"{problem} For two numbers, return one number: the speedup.")
         if np.isclose(got, expected):
             continue
         if np.isclose(got, p * n + (1 - p)):
@@ -116,10 +116,18 @@ def check_noise_from_table(noise_from_table: Callable) -> bool:
             "row i should be table[offsets[i] : offsets[i] + n_params]; build the indices as "
             "offsets[:, None] + np.arange(n_params)."
         )
-    offsets = np.arange(0, 900, 3)  # 300 offsets: a loop would still pass; nudge, don't fail
-    got, problem = call(noise_from_table, table, offsets, 50)
+    offsets, n_params = np.arange(0, 900, 3), 50  # other offsets and another length
+    got, problem = call(noise_from_table, table.copy(), offsets.copy(), n_params)
     if problem:
-        return fail(f"with 300 offsets: {problem}")
+        return fail(f"with 300 offsets and n_params=50: {problem}")
+    got, problem = as_array(got, "noise_from_table", (len(offsets), n_params))
+    if problem:
+        return fail(f"with 300 offsets and n_params=50: {problem}")
+    if not np.allclose(got, table[offsets[:, None] + np.arange(n_params)]):
+        return fail(
+            "right for the first offsets, wrong for others: use the `offsets` and `n_params` "
+            "you are given, not fixed numbers."
+        )
     return report(
         [],
         "one fancy-indexing operation gathers all the noise, and an offset (one integer) "
