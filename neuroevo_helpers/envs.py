@@ -132,14 +132,20 @@ def evaluate(
         actions = np.zeros((pop_size, n_episodes, *space.shape), dtype=space.dtype)
         if isinstance(space, gym.spaces.Box):  # a valid action for copies whose episode is over
             actions[:] = np.clip(0, space.low, space.high)
+        # The population was checked above, so each step can skip the checks (they cost as
+        # much as a small network), unless a subclass changed forward or act (04 does).
+        plain = type(policy).forward is MLP.forward and type(policy).act is MLP.act
         alive, n_alive = np.ones(pop_size, dtype=bool), -1
         while running.any():
             obs = obs.reshape(pop_size, n_episodes, -1)  # row i is seen by network i
-            if alive.sum() != n_alive:  # a network finished its episodes (alive only shrinks)
-                n_alive = alive.sum()
-                layers = policy._split(population[alive])  # checked above: no checks per step
             # One batched pass for every network that still plays.
-            actions[alive] = policy._choose(policy._forward(layers, obs[alive], population=True))
+            if not plain:
+                actions[alive] = policy.act(population[alive], obs[alive])
+            else:
+                if alive.sum() != n_alive:  # a network finished its episodes (alive only shrinks)
+                    n_alive = alive.sum()
+                    layers = policy._split(population[alive])
+                actions[alive] = policy._choose(policy._forward(layers, obs[alive], True))
             obs, reward, terminated, truncated = env.step(
                 actions.reshape(n_envs, *space.shape), running
             )
@@ -237,7 +243,7 @@ class _NativeCopies:
         obs, reward, terminated, truncated, _ = self.env.step(actions[self.live])
         full_obs = np.zeros((self.n_envs, *obs.shape[1:]), dtype=obs.dtype)
         full_obs[self.live] = obs
-        full_reward = np.zeros(self.n_envs)
+        full_reward = np.zeros(self.n_envs, dtype=reward.dtype)  # float32, as gymnasium gives
         full_reward[self.live] = reward
         full_terminated = np.ones(self.n_envs, dtype=bool)  # dropped copies are over
         full_terminated[self.live] = terminated

@@ -107,3 +107,17 @@ def test_policy_for_env_can_normalise_bounded_observations():
     np.testing.assert_allclose(car.obs_std, (0.9, 0.07), atol=1e-6)
     with pytest.raises(ValueError, match="needs finite observation bounds.*normalize=False"):
         policy_for_env("CartPole-v1", normalize=True)
+
+
+def test_evaluate_calls_a_subclass_that_changes_forward():
+    class Flipped(MLP):  # like 04's FirstWriteUpNet: a subclass with its own forward
+        def forward(self, params, obs):
+            return -super().forward(params, obs)
+
+    policy = Flipped((4, 16, 2))
+    population = policy.init_params(np.random.default_rng(0), 8)
+    batched = evaluate(policy, population, "CartPole-v1", 3, seed=5)
+    looped = evaluate_one_by_one(policy, population, "CartPole-v1", 3, seed=5)
+    plain = evaluate(MLP((4, 16, 2)), population, "CartPole-v1", 3, seed=5)
+    assert np.array_equal(batched.episode_returns, looped.episode_returns)
+    assert not np.array_equal(batched.episode_returns, plain.episode_returns)
