@@ -57,6 +57,8 @@ def test_bad_options_get_a_clear_error(tmp_path):
     assert result.returncode == 2 and "does not exist; create it first" in result.stderr
     result = run("--seeds", "0")
     assert result.returncode == 2 and "--seeds must be at least 1" in result.stderr
+    result = run("--skip-throughput", "--skip-solve")
+    assert result.returncode == 2 and "leaves nothing to measure" in result.stderr
     result = run("--envs", "CartPole-v0")
     assert result.returncode == 2 and "invalid choice" in result.stderr
 

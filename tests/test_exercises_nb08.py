@@ -58,6 +58,8 @@ def test_noise_from_table_right_and_wrong(capsys):
     assert "Correct!" in capsys.readouterr().out
     assert not check_noise_from_table(lambda t, o, n: right(t, o, n)[:, ::-1])
     assert "reversed" in capsys.readouterr().out
+    assert not check_noise_from_table(lambda t, o, n: right(t, np.asarray(o) + 1, n))
+    assert "largest allowed" in capsys.readouterr().out
     assert not check_noise_from_table(lambda t, o, n: t[o])
     assert "shape" in capsys.readouterr().out
     assert not check_noise_from_table(lambda t, o, n: right(t, o // 2, n))

@@ -102,6 +102,11 @@ def check_noise_from_table(noise_from_table: Callable) -> bool:
     offsets, n_params = np.array([0, 17, 500, 990]), 10
     expected = np.stack([table[o : o + n_params] for o in offsets])
     got, problem = call(noise_from_table, table.copy(), offsets.copy(), n_params)
+    if problem and "out of bounds" in problem:
+        return fail(
+            f"{problem} The last offset, {offsets[-1]}, is the largest allowed for n_params="
+            f"{n_params}: row i runs from offsets[i] to offsets[i] + n_params - 1."
+        )
     if problem:
         return fail(problem)
     got, problem = as_array(got, "noise_from_table")
