@@ -132,20 +132,11 @@ def evaluate(
         actions = np.zeros((pop_size, n_episodes, *space.shape), dtype=space.dtype)
         if isinstance(space, gym.spaces.Box):  # a valid action for copies whose episode is over
             actions[:] = np.clip(0, space.low, space.high)
-        # The population was checked above, so each step can skip the checks (they cost as
-        # much as a small network), unless a subclass changed forward or act (04 does).
-        plain = type(policy).forward is MLP.forward and type(policy).act is MLP.act
-        alive, n_alive = np.ones(pop_size, dtype=bool), -1
+        act = policy._actor(population)  # checked above: no checks at every step
+        alive = np.ones(pop_size, dtype=bool)
         while running.any():
             obs = obs.reshape(pop_size, n_episodes, -1)  # row i is seen by network i
-            # One batched pass for every network that still plays.
-            if not plain:
-                actions[alive] = policy.act(population[alive], obs[alive])
-            else:
-                if alive.sum() != n_alive:  # a network finished its episodes (alive only shrinks)
-                    n_alive = alive.sum()
-                    layers = policy._split(population[alive])
-                actions[alive] = policy._choose(policy._forward(layers, obs[alive], True))
+            actions[alive] = act(alive, obs[alive])  # one batched pass, networks still playing
             obs, reward, terminated, truncated = env.step(
                 actions.reshape(n_envs, *space.shape), running
             )

@@ -152,12 +152,28 @@ class MLP:
         """Actions for `obs`: integer indices for `argmax`, float vectors for `tanh`."""
         return self._choose(self.forward(params, obs))
 
+    def _actor(self, population: np.ndarray):
+        """`act_alive(alive, obs)`: the actions of the networks `population[alive]` for their
+        `obs`, for a population that was checked once (`evaluate` calls it every step, and the
+        checks would cost as much as a small network). A subclass that changed `forward` or
+        `act` (04's does) is called through them, checks included."""
+        if type(self).forward is not MLP.forward or type(self).act is not MLP.act:
+            return lambda alive, obs: self.act(population[alive], obs)
+        layers, n_alive = None, -1
+
+        def act_alive(alive: np.ndarray, obs: np.ndarray) -> np.ndarray:
+            nonlocal layers, n_alive
+            if alive.sum() != n_alive:  # a network finished its episodes (alive only shrinks)
+                n_alive, layers = alive.sum(), self._split(population[alive])
+            return self._choose(self._forward(layers, obs, population=True))
+
+        return act_alive
+
     def _choose(self, out: np.ndarray) -> np.ndarray:
         return np.argmax(out, axis=-1) if self.output == "argmax" else out
 
     def _forward(self, layers: list, obs: np.ndarray, population: bool) -> np.ndarray:
-        """`forward` on layers from `_split`, without checks: `evaluate` checks once, then
-        calls this every step (the checks would cost as much as the small network)."""
+        """`forward` on layers from `_split`, without checks (see `_actor`)."""
         if self.obs_mean is not None:
             obs = (obs - np.asarray(self.obs_mean)) / np.asarray(self.obs_std)
         h = obs.reshape(obs.shape[0], -1, obs.shape[-1]) if population else obs  # (P, B, n_in)
