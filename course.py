@@ -65,6 +65,13 @@ def set_up() -> None:
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted and healthy():
         return
+    if sys.version_info >= (3, 14):
+        print(
+            "Note: Box2D (for the lunar lander) has no ready-made package for Python "
+            f"{sys.version_info.major}.{sys.version_info.minor} yet, so pip will try to "
+            "compile it. If that fails, use Python 3.10 to 3.13 (see TEACHING.md).",
+            flush=True,
+        )
     print("Installing the course and its dependencies (first time: a few minutes) ...", flush=True)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     # An editable install: changes to neuroevo_helpers/ take effect without reinstalling.

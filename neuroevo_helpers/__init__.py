@@ -7,7 +7,16 @@ Importing it also registers the course's own toy env, `neuroevo_helpers/CyclicMD
 """
 
 from . import cyclic_mdp
-from .envs import Evaluation, env_spec, evaluate, evaluate_one_by_one, make_env, policy_for_env
+from .envs import (
+    Evaluation,
+    env_spec,
+    evaluate,
+    evaluate_one_by_one,
+    make_env,
+    observation_stats,
+    policy_for_env,
+    random_play_observations,
+)
 from .es import ES, centered_ranks
 from .ga import GA
 from .gifs import Episode, record_gif, record_side_by_side, rollout, show_gif, write_gif
@@ -31,9 +40,11 @@ __all__ = [
     "evaluate",
     "evaluate_one_by_one",
     "make_env",
+    "observation_stats",
     "plot_fitness",
     "plot_runs",
     "policy_for_env",
+    "random_play_observations",
     "record_gif",
     "record_side_by_side",
     "relu",

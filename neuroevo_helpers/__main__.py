@@ -1,9 +1,10 @@
-"""Command line: train an agent and record a random-vs-evolved GIF, evaluate an agent, or
-compare the course's methods at equal budgets.
+"""Command line: train an agent and record a random-vs-evolved GIF, evaluate an agent,
+re-make the README's GIF gallery, or compare the course's methods at equal budgets.
 
 python -m neuroevo_helpers record --env CartPole-v1 --algo ga --seed 0 --out cartpole.gif
 python -m neuroevo_helpers record --env CartPole-v1 --agent cartpole.npz --out again.gif
 python -m neuroevo_helpers evaluate --agent cartpole.npz --episodes 100
+python -m neuroevo_helpers gallery      # every GIF of the README's gallery, from assets/agents
 python -m neuroevo_helpers compare --out assets/07_comparison.json
 """
 
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 
 from .agents import load_agent, save_agent
-from .compare import BUDGETS, compare
+from .compare import BUDGETS, METHODS, compare
 from .envs import env_spec, evaluate
 from .gifs import record_side_by_side
 from .recipes import RECIPES, build, recipe
@@ -88,6 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=run_evaluate)
 
+    gallery = commands.add_parser(
+        "gallery",
+        help="re-make every random-vs-evolved GIF from the shipped agents",
+        description="For each agent FOLDER/NAME.npz, run `record --env ENV --agent "
+        "FOLDER/NAME.npz --out OUT/NAME.gif --seed 0`: the README's gallery, re-made.",
+    )
+    gallery.add_argument(
+        "--agents", type=Path, default=Path("assets/agents"), metavar="FOLDER",
+        help="folder of agent files (default: assets/agents)",
+    )  # fmt: skip
+    gallery.add_argument(
+        "--out", type=Path, default=Path("assets/gallery"), metavar="FOLDER",
+        help="folder for the GIFs (default: assets/gallery)",
+    )  # fmt: skip
+    gallery.set_defaults(run=run_gallery)
+
     versus = commands.add_parser(
         "compare",
         help="random search, GA, ES and REINFORCE at equal budgets (notebook 07's results)",
@@ -101,6 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=["Acrobot-v1", "Pendulum-v1"],
         metavar="ENV_ID",
         help=f"envs to compare on, from {', '.join(BUDGETS)} (default: Acrobot-v1 Pendulum-v1)",
+    )
+    versus.add_argument(
+        "--methods",
+        nargs="+",
+        choices=METHODS,
+        metavar="METHOD",
+        help=f"compare only these, from {', '.join(repr(m) for m in METHODS)} (default: all "
+        "that fit the env)",
     )
     versus.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 per method (default: 5)")
     versus.add_argument(
@@ -131,6 +157,26 @@ def run_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_gallery(args: argparse.Namespace) -> int:
+    agents = sorted(args.agents.glob("*.npz")) if args.agents.is_dir() else []
+    if not agents:
+        raise FileNotFoundError(
+            f"No agent files (*.npz) in {str(args.agents)!r}; run this from the course folder, "
+            "or point --agents at a folder of agents."
+        )
+    if not args.out.is_dir():
+        raise FileNotFoundError(f"The folder {str(args.out)!r} does not exist; create it first.")
+    for path in agents:
+        env_id = load_agent(path).env_id
+        print(f"record --env {env_id} --agent {path} --out {args.out / path.stem}.gif --seed 0")
+        run_record(
+            argparse.Namespace(
+                env=env_id, agent=path, out=args.out / f"{path.stem}.gif", seed=0, generations=None
+            )
+        )
+    return 0
+
+
 def train_agent(args: argparse.Namespace):
     settings = recipe(args.algo, args.env)
     if args.generations is not None:
@@ -140,13 +186,17 @@ def train_agent(args: argparse.Namespace):
     rng = np.random.default_rng(args.seed)
     policy, strategy, fitness_fn, refit_fn = build(args.algo, args.env, settings, rng)
     print(f"training {args.algo.upper()} on {args.env}: {settings}")
+    start = time.perf_counter()
     result = train(strategy, fitness_fn, settings["n_generations"], rng, reevaluate_fn=refit_fn)
+    seconds = time.perf_counter() - start
     held_out = evaluate(policy, result.best_params, args.env, 100, seed=HELD_OUT_SEED)
+    history = {f"history_{k}": np.array(v) for k, v in result.history.items()}  # the curves
     save_agent(
         save, policy, result.best_params, args.env, algorithm=args.algo, seed=args.seed,
         generations=len(result.history["best"]), env_steps=result.history["env_steps"][-1],
-        held_out_mean=held_out.fitness, held_out_std=float(held_out.episode_returns.std()),
-        held_out_episodes=100, **{k: v for k, v in settings.items() if k != "hidden"},
+        seconds=round(seconds, 1), held_out_mean=held_out.fitness,
+        held_out_std=float(held_out.episode_returns.std()), held_out_episodes=100,
+        **{k: v for k, v in settings.items() if k != "hidden"}, **history,
     )  # fmt: skip
     threshold = env_spec(args.env).reward_threshold
     verdict = (
@@ -175,7 +225,7 @@ def run_compare(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise ValueError(f"--seeds must be >= 1; got {args.seeds}.")
     _check_output("--out", args.out, ".json")
-    compare(args.env, range(args.seeds), out=args.out)
+    compare(args.env, range(args.seeds), out=args.out, methods=args.methods)
     print(f"wrote {args.out}")
     return 0
 

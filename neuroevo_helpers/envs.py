@@ -97,6 +97,52 @@ def policy_for_env(
     raise ValueError(f"{env_id} has actions {act_space}; the MLP handles Discrete or a flat Box.")
 
 
+def random_play_observations(env_id: str, n_episodes: int = 30, seed: int = 0) -> np.ndarray:
+    """Every observation of `n_episodes` episodes of random actions, `(n_steps, n_obs)`.
+
+    Episode `e` starts from `reset(seed=seed + e)`, and the random actions come from the
+    action space seeded with `seed`, so the same arguments give the same observations.
+    """
+    _check_count("n_episodes", n_episodes)
+    _check_seed(seed)
+    env = make_env(env_id)
+    try:
+        if not (isinstance(env.observation_space, gym.spaces.Box) and env.observation_space.shape):
+            raise ValueError(f"{env_id} has observations {env.observation_space}; need a flat Box.")
+        env.action_space.seed(seed)
+        seen = []
+        for e in range(n_episodes):
+            obs, _ = env.reset(seed=seed + e)
+            seen.append(obs)
+            done = False
+            while not done:
+                obs, _, terminated, truncated, _ = env.step(env.action_space.sample())
+                seen.append(obs)
+                done = terminated or truncated
+    finally:
+        env.close()
+    return np.asarray(seen, dtype=float)
+
+
+def observation_stats(
+    env_id: str, n_episodes: int = 30, seed: int = 0, min_std: float = 1e-3
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of each observation over `n_episodes` of random actions.
+
+    For `MLP(..., obs_mean=mean, obs_std=std)` where the observation bounds say little
+    about the values an agent sees (LunarLander's bounds are +-2.5 to +-10, yet most of its
+    observations stay within +-1). The episodes are `random_play_observations(env_id,
+    n_episodes, seed)`, so the same arguments give the same numbers. `min_std` keeps a
+    nearly constant observation from being divided by almost zero. Taught in
+    09_capstone_continuous_control.
+    """
+    if not min_std > 0:
+        raise ValueError(f"min_std must be > 0, e.g. 1e-3; got {min_std!r}.")
+    seen = random_play_observations(env_id, n_episodes, seed)
+    nice = np.vectorize(lambda v: float(f"{v:.4g}"))  # short numbers in the agent file
+    return nice(seen.mean(axis=0)), nice(np.maximum(seen.std(axis=0), min_std))
+
+
 class Evaluation(NamedTuple):
     """What `evaluate` returns."""
 

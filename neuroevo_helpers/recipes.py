@@ -2,16 +2,20 @@
 07_comparison both build their runs from here.
 
 Budgets were measured with seeds 0-2 on a 2-core laptop (held-out mean over 100 episodes);
-the README lists them. `normalize` scales each observation to [-1, 1] from the env's
-bounds; `reevaluate` > 0 chooses a GA's elite by scoring the 10 fittest again on that many
-fresh episodes.
+the README lists them. `hidden` is one hidden layer's size, or a tuple of sizes. `normalize`
+is False, True (scale each observation to [-1, 1] from the env's bounds) or
+"random episodes" (subtract the mean and divide by the standard deviation seen in
+`obs_episodes` seeded episodes of random actions: `observation_stats`). `reevaluate` > 0
+chooses a GA's elite by scoring the 10 fittest again on that many fresh episodes.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
-from .envs import evaluate, policy_for_env
+from .envs import evaluate, observation_stats, policy_for_env
 from .es import ES
 from .ga import GA
 from .network import MLP
@@ -31,6 +35,11 @@ GA_RECIPES = {
         hidden=16, normalize=True, pop_size=256, n_parents=20, sigma=0.3, n_episodes=3,
         reevaluate=10, n_generations=40,
     ),
+    # Notebook 09: a larger network, observations scaled by what random play sees.
+    "LunarLanderContinuous-v3": dict(
+        hidden=(32, 32), normalize="random episodes", obs_episodes=30, pop_size=128,
+        n_parents=20, sigma=0.05, n_episodes=3, reevaluate=5, n_generations=150,
+    ),
 }  # fmt: skip
 GA_FALLBACK = dict(hidden=32, pop_size=64, n_parents=10, sigma=0.1, n_episodes=3, n_generations=50)
 
@@ -44,7 +53,11 @@ ES_RECIPES = {
     "Pendulum-v1": dict(
         hidden=16, normalize=True, pop_size=100, sigma=0.5, lr=0.1, n_episodes=3, n_generations=100
     ),
-}
+    "LunarLanderContinuous-v3": dict(
+        hidden=(32, 32), normalize="random episodes", obs_episodes=30, pop_size=64, sigma=0.1,
+        lr=0.03, n_episodes=5, n_generations=200,
+    ),
+}  # fmt: skip
 ES_FALLBACK = dict(hidden=32, pop_size=50, sigma=0.1, lr=0.05, n_episodes=3, n_generations=100)
 
 RECIPES = {"ga": (GA_RECIPES, GA_FALLBACK), "es": (ES_RECIPES, ES_FALLBACK)}
@@ -83,10 +96,21 @@ def build(algo: str, env_id: str, settings: dict, rng: np.random.Generator):
     return policy, strategy, fitness_fn, refit_fn
 
 
+NORMALIZE = (False, True, "random episodes")
+
+
 def policy_for(env_id: str, settings: dict) -> MLP:
-    """The network a recipe asks for: one hidden layer, observations scaled if `normalize`."""
-    return policy_for_env(
-        env_id, hidden=(settings["hidden"],), normalize=settings.get("normalize", False)
+    """The network a recipe asks for: its hidden layers, observations scaled as `normalize` says."""
+    hidden = settings["hidden"]
+    hidden = (hidden,) if isinstance(hidden, int) else tuple(hidden)
+    normalize = settings.get("normalize", False)
+    if normalize not in NORMALIZE:
+        raise ValueError(f"normalize must be one of {NORMALIZE}; got {normalize!r}.")
+    if normalize != "random episodes":
+        return policy_for_env(env_id, hidden=hidden, normalize=normalize)
+    mean, std = observation_stats(env_id, settings.get("obs_episodes", 30))
+    return dataclasses.replace(
+        policy_for_env(env_id, hidden=hidden), obs_mean=tuple(mean), obs_std=tuple(std)
     )
 
 

@@ -114,6 +114,22 @@ def test_record_with_es_saves_the_center(tmp_path, capsys):
     assert "training ES on CartPole-v1" in capsys.readouterr().out
 
 
+def test_record_saves_the_training_curve(tmp_path):
+    assert main(["record", "--env", "CartPole-v1", "--out", str(tmp_path / "cp.gif"),
+                 "--generations", "2"]) == 0  # fmt: skip
+    info = load_agent(tmp_path / "cp.npz").info
+    assert info["history_best"].shape == info["history_env_steps"].shape == (2,)
+    assert info["history_env_steps"][-1] == info["env_steps"] and info["seconds"] > 0
+
+
+def test_gallery_records_every_agent_in_a_folder(tmp_path, agent_file, capsys):
+    out = tmp_path / "gifs"
+    out.mkdir()
+    assert main(["gallery", "--agents", str(tmp_path), "--out", str(out)]) == 0
+    assert iio.imread(out / "cp.gif", index=None).ndim == 4  # frames, height, width, channels
+    assert f"record --env CartPole-v1 --agent {agent_file}" in capsys.readouterr().out
+
+
 @pytest.fixture
 def agent_file(tmp_path):
     policy = policy_for_env("CartPole-v1")
@@ -142,6 +158,8 @@ def agent_file(tmp_path):
         (["evaluate", "--agent", "{agent}", "--episodes", "0"], "--episodes must be >= 1"),
         (["compare", "--env", "LunarLander-v3", "--out", "{tmp}/c.json"], "no comparison budget"),
         (["compare", "--out", "{tmp}/c.txt"], "--out must end in .json"),
+        (["gallery", "--agents", "{tmp}/none"], "No agent files"),
+        (["gallery", "--agents", "{tmp}", "--out", "{tmp}/none"], "does not exist"),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_line(tmp_path, agent_file, capsys, args, message):
@@ -169,15 +187,30 @@ def test_help_documents_every_option():
 def test_shipped_agents_load_and_meet_their_threshold():
     from pathlib import Path
 
-    import gymnasium as gym
-
     from neuroevo_helpers import evaluate
+    from neuroevo_helpers.compare import threshold as threshold_of
 
     shipped = sorted((Path(__file__).resolve().parents[1] / "assets" / "agents").glob("*.npz"))
-    assert shipped, "assets/agents/ should hold the agents the README shows"
+    envs = {load_agent(path).env_id for path in shipped}
+    gallery = {"CartPole-v1", "Acrobot-v1", "Pendulum-v1", "LunarLanderContinuous-v3"}
+    assert gallery <= envs, f"assets/agents/ should hold an agent for each of {sorted(gallery)}"
     for path in shipped:
         agent = load_agent(path)
-        threshold = gym.spec(agent.env_id).reward_threshold
+        threshold = threshold_of(agent.env_id)  # the spec's, or the course's (Pendulum: -200)
         # 100 episodes seeded apart from both training (< 10**9) and the recorded check
         score = evaluate(agent.policy, agent.params, agent.env_id, 100, seed=2 * 10**9).fitness
         assert score >= threshold, f"{path.name}: {score:.1f} < {threshold} on fresh episodes"
+
+
+def test_the_gallery_gifs_are_what_the_gallery_command_makes(tmp_path):
+    """`python -m neuroevo_helpers gallery` re-makes the README's GIFs byte for byte."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    assert main(["gallery", "--agents", str(root / "assets/agents"), "--out", str(tmp_path)]) == 0
+    made = sorted(p.name for p in tmp_path.glob("*.gif"))
+    assert made == sorted(p.name for p in (root / "assets/gallery").glob("*.gif"))
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (root / "assets/gallery" / name).read_bytes(), (
+            f"assets/gallery/{name} is stale: run `python -m neuroevo_helpers gallery`"
+        )

@@ -121,3 +121,25 @@ def test_evaluate_calls_a_subclass_that_changes_forward():
     plain = evaluate(MLP((4, 16, 2)), population, "CartPole-v1", 3, seed=5)
     assert np.array_equal(batched.episode_returns, looped.episode_returns)
     assert not np.array_equal(batched.episode_returns, plain.episode_returns)
+
+
+def test_observation_stats_are_seeded_and_floored():
+    import neuroevo_helpers as nh
+    from neuroevo_helpers import observation_stats
+
+    mean, std = observation_stats("LunarLanderContinuous-v3", n_episodes=3, seed=5)
+    again = observation_stats("LunarLanderContinuous-v3", n_episodes=3, seed=5)
+    other = observation_stats("LunarLanderContinuous-v3", n_episodes=3, seed=6)
+    assert mean.shape == std.shape == (8,)
+    assert np.array_equal(mean, again[0]) and np.array_equal(std, again[1])
+    assert not np.array_equal(mean, other[0])
+    assert std.min() >= 1e-3
+    seen = nh.random_play_observations("LunarLanderContinuous-v3", n_episodes=3, seed=5)
+    assert seen.shape[1] == 8 and np.allclose(seen.mean(axis=0), mean, rtol=1e-3, atol=1e-6)
+    # CartPole's cart starts near the middle: every observation is small, none is constant
+    mean, std = observation_stats("CartPole-v1", n_episodes=5, min_std=0.5)
+    assert np.all(np.abs(mean) < 0.5) and std.min() >= 0.5
+    with pytest.raises(ValueError, match="min_std must be > 0"):
+        observation_stats("CartPole-v1", min_std=0)
+    with pytest.raises(ValueError, match="n_episodes"):
+        observation_stats("CartPole-v1", n_episodes=0)

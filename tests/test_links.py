@@ -11,6 +11,7 @@ LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 DOCS = [
     ROOT / "README.md",
     ROOT / "CONTRIBUTING.md",
+    ROOT / "TEACHING.md",
     *sorted((ROOT / "notebooks").rglob("*.ipynb")),
 ]
 

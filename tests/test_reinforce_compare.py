@@ -79,3 +79,23 @@ def test_an_unsolved_run_spends_its_budget_and_random_search_learns_nothing():
     first = rs.ask()
     rs.tell(first, np.arange(8.0))
     assert rs.ask().shape == first.shape and not np.array_equal(rs.ask(), first)
+
+
+def test_compare_can_run_some_methods_only():
+    results = compare(["CartPole-v1"], seeds=[0], budget_scale=0.05, methods=["GA"])
+    assert [r["method"] for r in results["runs"]] == ["GA"]
+    assert list(results["settings"]) == ["GA on CartPole-v1"]
+    with pytest.raises(ValueError, match="Unknown methods"):
+        compare(["CartPole-v1"], seeds=[0], methods=["PPO"])
+
+
+def test_recipes_with_two_hidden_layers_and_observation_statistics():
+    from neuroevo_helpers.recipes import policy_for, recipe
+
+    settings = recipe("es", "LunarLanderContinuous-v3")
+    policy = policy_for("LunarLanderContinuous-v3", {**settings, "obs_episodes": 2})
+    mean, std = nh.observation_stats("LunarLanderContinuous-v3", n_episodes=2)
+    assert policy.layer_sizes == (8, 32, 32, 2) and policy.output == "tanh"
+    assert policy.obs_mean == tuple(mean) and policy.obs_std == tuple(std)
+    with pytest.raises(ValueError, match="normalize must be one of"):
+        policy_for("CartPole-v1", {"hidden": 8, "normalize": "yes"})

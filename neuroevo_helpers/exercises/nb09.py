@@ -1,0 +1,144 @@
+"""Checks for the exercises of 09_capstone_continuous_control: an agent file run with numpy
+alone, how many episodes a fair score needs, and merging observation statistics. Each
+returns True or False and never raises."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from . import as_array, call, fail, report
+
+
+def _agent_arrays(rng: np.random.Generator) -> dict:
+    """A small agent file's arrays: 3 observations, hidden 5 and 4, 2 actions in [-2, 1]."""
+    sizes = np.array([3, 5, 4, 2])
+    n_params = sum(int(a) * int(b) + int(b) for a, b in zip(sizes[:-1], sizes[1:]))
+    return {
+        "params": rng.normal(0, 0.8, n_params),
+        "layer_sizes": sizes,
+        "obs_mean": np.array([1.0, -2.0, 0.5]),
+        "obs_std": np.array([2.0, 0.5, 1.0]),
+        "action_low": np.array([-2.0, -2.0]),
+        "action_high": np.array([1.0, 1.0]),
+    }
+
+
+def _reference(arrays: dict, obs: np.ndarray, normalize=True, scale=True) -> np.ndarray:
+    from ..network import MLP
+
+    kept = {k: tuple(arrays[k]) for k in ("obs_mean", "obs_std") if normalize}
+    if scale:
+        kept |= {k: tuple(arrays[k]) for k in ("action_low", "action_high")}
+    policy = MLP(tuple(arrays["layer_sizes"]), "tanh", "tanh", **kept)
+    return policy.act(arrays["params"], obs)
+
+
+def check_act_from_file(act_from_file: Callable) -> bool:
+    """`act_from_file(arrays, obs)`: a saved tanh agent's actions for a batch of obs."""
+    rng = np.random.default_rng(0)
+    arrays = _agent_arrays(rng)
+    obs = rng.normal(0, 2, (6, 3))
+    expected = _reference(arrays, obs)
+    got, problem = call(act_from_file, {k: v.copy() for k, v in arrays.items()}, obs.copy())
+    if problem is None:
+        got, problem = as_array(got, "act_from_file")
+    if problem:
+        return fail(problem)
+    if got.shape != expected.shape:
+        return fail(
+            f"for 6 observations and 2 actions, expected shape {expected.shape}; got "
+            f"{got.shape}. Keep the batch axis: obs @ W works on all rows at once."
+        )
+    if np.allclose(got, expected):
+        single, problem = call(act_from_file, arrays, obs[0])
+        if problem is None:
+            single, problem = as_array(single, "act_from_file", (2,))
+        if problem:
+            return fail(f"for one observation of shape (3,): {problem}")
+        if not np.allclose(single, expected[0]):
+            return fail("right for a batch, wrong for one observation of shape (3,).")
+        return report(
+            [],
+            "that is all an agent file needs to run: np.load, then a few lines of NumPy.",
+        )
+    hints = [
+        (_reference(arrays, obs, normalize=False), "the observations are not normalised: "
+         "start with (obs - obs_mean) / obs_std."),
+        (_reference(arrays, obs, scale=False), "the actions are still in (-1, 1): scale them "
+         "to [action_low, action_high], low + (a + 1) / 2 * (high - low)."),
+    ]  # fmt: skip
+    for wrong, hint in hints:
+        if np.allclose(got, wrong):
+            return fail(hint)
+    return fail(
+        "the actions differ. Walk the layers in order: W is the next n_in * n_out numbers "
+        "reshaped to (n_in, n_out), then b is the next n_out; tanh after every layer, the "
+        "last one included, then scale."
+    )
+
+
+def check_episodes_needed(episodes_needed: Callable) -> bool:
+    """`episodes_needed(std, margin)`: episodes for a standard error of at most `margin`."""
+    cases = [(100.0, 10.0, 100), (60.0, 20.0, 9), (50.0, 20.0, 7), (10.0, 50.0, 1)]
+    for std, margin, expected in cases:
+        got, problem = call(episodes_needed, std, margin)
+        if problem is None:
+            got, problem = as_array(got, "episodes_needed", ())
+        if problem:
+            return fail(problem)
+        if got == expected:
+            continue
+        if np.isclose(got, (std / margin) ** 2):
+            return fail(
+                f"episodes_needed({std:g}, {margin:g}) gave {float(got):g}: round up to a whole "
+                "number of episodes (np.ceil), since a fraction of an episode cannot be played."
+            )
+        if np.isclose(got, np.ceil(std / margin)):
+            return fail(
+                f"episodes_needed({std:g}, {margin:g}) gave {float(got):g}: the standard error "
+                "is std / sqrt(n), so n grows with the *square* of std / margin."
+            )
+        return fail(f"episodes_needed({std:g}, {margin:g}) should be {expected}; got {got}.")
+    return report([], "halving the noise in a score costs four times the episodes.")
+
+
+def check_merge_stats(merge_stats: Callable) -> bool:
+    """`merge_stats(a, b)`: (count, mean, var) of two batches together, from their own."""
+    rng = np.random.default_rng(0)
+    first, second = rng.normal(3, 2, (50, 4)), rng.normal(-1, 0.5, (20, 4))
+    a = (len(first), first.mean(axis=0), first.var(axis=0))
+    b = (len(second), second.mean(axis=0), second.var(axis=0))
+    both = np.concatenate([first, second])
+    got, problem = call(merge_stats, a, b)
+    if problem:
+        return fail(problem)
+    if not (isinstance(got, tuple) and len(got) == 3):
+        return fail("return a tuple of three: (count, mean, var).")
+    count, mean, var = got
+    if count != len(both):
+        return fail(f"the count should be {len(both)}, the two counts added; got {count}.")
+    mean, problem = as_array(mean, "the mean", (4,))
+    if problem:
+        return fail(problem)
+    if not np.allclose(mean, both.mean(axis=0)):
+        if np.allclose(mean, (a[1] + b[1]) / 2):
+            return fail("the mean is the plain average of the two means: weight each by its count.")
+        return fail("the mean is wrong: (count_a * mean_a + count_b * mean_b) / count.")
+    var, problem = as_array(var, "the variance", (4,))
+    if problem:
+        return fail(problem)
+    if not np.allclose(var, both.var(axis=0)):
+        pooled = (a[0] * a[2] + b[0] * b[2]) / len(both)
+        if np.allclose(var, pooled):
+            return fail(
+                "the variance misses the spread *between* the two batches: add "
+                "count_a * count_b / count * (mean_a - mean_b) ** 2, divided by count."
+            )
+        return fail("the variance is wrong; compare it with np.var of both batches together.")
+    return report(
+        [],
+        "statistics kept this way can be updated after every generation without storing a "
+        "single observation.",
+    )
