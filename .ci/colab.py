@@ -55,11 +55,15 @@ def setup_cell(notebook: Path) -> str:
         "# Anywhere else (JupyterLab, Binder, CI) this cell does nothing.\n"
         "import os\n"
         "import sys\n"
+        "from importlib.util import find_spec\n"
         "\n"
         f'COURSE = "{repository()}"\n'
         'if "google.colab" in sys.modules:\n'
         f'    if not os.path.isdir("{CLONE}"):\n'
         f"        !git clone --quiet --depth 1 {{COURSE}} {CLONE}\n"
+        '    if find_spec("Box2D") is None or find_spec("neuroevo_helpers") is None:\n'
+        "        # gymnasium brings pygame-ce, which clashes with Colab's own pygame\n"
+        "        %pip uninstall --quiet --yes pygame\n"
         f"        %pip install --quiet --no-deps {CLONE}\n"
         f"        %pip install --quiet {needs}\n"
         f"    %cd {CLONE}/{folder}"
