@@ -214,3 +214,18 @@ def test_the_gallery_gifs_are_what_the_gallery_command_makes(tmp_path):
         assert (tmp_path / name).read_bytes() == (root / "assets/gallery" / name).read_bytes(), (
             f"assets/gallery/{name} is stale: run `python -m neuroevo_helpers gallery`"
         )
+
+
+def test_the_readme_prints_the_command_that_made_each_shipped_agent():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    for path in sorted((root / "assets" / "agents").glob("*.npz")):
+        agent = load_agent(path)
+        command = (
+            f"record --env {agent.env_id} --algo {agent.info['algorithm']} "
+            f"--seed {agent.info['seed']} --save assets/agents/{path.name} "
+            f"--out assets/gallery/{path.stem}.gif"
+        )
+        assert command in readme, f"README.md should show how {path.name} was made: {command}"
