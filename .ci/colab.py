@@ -12,6 +12,7 @@ installs what Colab lacks, and moves into the notebook's folder, so relative pat
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -27,8 +28,9 @@ BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 MARK = "# Colab only:"
 
 
+@functools.cache
 def repository() -> str:
-    """The course's GitHub address, from pyproject.toml."""
+    """The course's GitHub address, from pyproject.toml (read once)."""
     match = re.search(r'^Repository = "(https://github\.com/[^"]+)"', _pyproject(), re.M)
     if not match:
         sys.exit('pyproject.toml needs [project.urls] Repository = "https://github.com/OWNER/NAME"')
@@ -74,9 +76,8 @@ def notebooks() -> list[Path]:
     return sorted((ROOT / "notebooks").rglob("[0-9][0-9]_*.ipynb"))
 
 
-def updated(notebook: Path) -> dict:
-    """The notebook with its badge and set-up cell in place (unchanged if already there)."""
-    nb = json.loads(notebook.read_text())
+def updated(notebook: Path, nb: dict) -> dict:
+    """`nb`, the notebook read from `notebook`, with its badge and set-up cell in place."""
     cells = nb["cells"]
     title = "".join(cells[0]["source"])
     title = re.sub(r"\n*\[!\[Open in Colab\][^\n]*", "", title).rstrip("\n")
@@ -110,8 +111,9 @@ def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
     for notebook in notebooks():
-        text = dump(updated(notebook))
-        if text != dump(json.loads(notebook.read_text())):
+        current = dump(json.loads(notebook.read_text()))
+        text = dump(updated(notebook, json.loads(current)))
+        if text != current:
             stale.append(notebook.relative_to(ROOT).as_posix())
             if not check:
                 notebook.write_text(text)

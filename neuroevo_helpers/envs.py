@@ -86,8 +86,10 @@ def policy_for_env(
                 f"{obs_space.low.tolist()} to {obs_space.high.tolist()}: use normalize=False."
             )
         low, high = obs_space.low.astype(float), obs_space.high.astype(float)
-        nice = np.vectorize(lambda v: float(f"{v:.6g}"))  # float32 bounds: 0.07, not 0.0700000003
-        scaling = dict(obs_mean=nice((high + low) / 2), obs_std=nice((high - low) / 2))
+        # float32 bounds: 0.07, not 0.0700000003
+        scaling = dict(
+            obs_mean=_rounded((high + low) / 2, 6), obs_std=_rounded((high - low) / 2, 6)
+        )
     sizes = (obs_space.shape[0], *hidden)
     if isinstance(act_space, gym.spaces.Discrete):
         return MLP((*sizes, int(act_space.n)), hidden_activation, "argmax", **scaling)
@@ -139,8 +141,13 @@ def observation_stats(
     if not min_std > 0:
         raise ValueError(f"min_std must be > 0, e.g. 1e-3; got {min_std!r}.")
     seen = random_play_observations(env_id, n_episodes, seed)
-    nice = np.vectorize(lambda v: float(f"{v:.4g}"))  # short numbers in the agent file
-    return nice(seen.mean(axis=0)), nice(np.maximum(seen.std(axis=0), min_std))
+    # short numbers in the agent file
+    return _rounded(seen.mean(axis=0), 4), _rounded(np.maximum(seen.std(axis=0), min_std), 4)
+
+
+def _rounded(values: np.ndarray, digits: int) -> np.ndarray:
+    """`values` rounded to `digits` significant digits (as text would show them)."""
+    return np.vectorize(lambda v: float(f"{v:.{digits}g}"))(values)
 
 
 class Evaluation(NamedTuple):
