@@ -68,6 +68,11 @@ def ga_populations(policy, n_generations, pop_size, n_episodes, n_parents, rng):
     return populations
 
 
+def on_gymnasium(*args):
+    """`nh.evaluate` on gymnasium's envs: the episodes `evaluate_one_by_one` plays."""
+    return nh.evaluate(*args, backend="gymnasium")
+
+
 def throughput(workloads) -> list[dict]:
     """Loop vs batched on each workload: env steps per second and the ratio."""
     rows = []
@@ -85,7 +90,7 @@ def throughput(workloads) -> list[dict]:
         for _ in range(3):
             (loop_returns, steps), seconds = timed(run_all, nh.evaluate_one_by_one)
             loop_s = min(loop_s, seconds)
-            (batch_returns, batch_steps), seconds = timed(run_all, nh.evaluate)
+            (batch_returns, batch_steps), seconds = timed(run_all, on_gymnasium)
             batch_s = min(batch_s, seconds)
         if batch_steps != steps or not np.allclose(loop_returns, batch_returns):
             sys.exit(f"{name}: the two evaluations disagree; the comparison would be unfair.")

@@ -7,6 +7,7 @@ Importing it also registers the course's own toy env, `neuroevo_helpers/CyclicMD
 """
 
 from . import cyclic_mdp
+from .backends import JUDGE, describe_backends
 from .envs import (
     Evaluation,
     env_spec,
@@ -30,12 +31,14 @@ __all__ = [
     "ES",
     "GA",
     "HELD_OUT_SEED",
+    "JUDGE",
     "MLP",
     "TrainResult",
     "train",
     "Episode",
     "Evaluation",
     "centered_ranks",
+    "describe_backends",
     "env_spec",
     "evaluate",
     "evaluate_one_by_one",

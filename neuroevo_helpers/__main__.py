@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .agents import load_agent, save_agent
+from .backends import JUDGE
 from .compare import BUDGETS, METHODS, compare
 from .envs import env_spec, evaluate
 from .gifs import record_side_by_side
@@ -189,7 +190,9 @@ def train_agent(args: argparse.Namespace):
     start = time.perf_counter()
     result = train(strategy, fitness_fn, settings["n_generations"], rng, reevaluate_fn=refit_fn)
     seconds = time.perf_counter() - start
-    held_out = evaluate(policy, result.best_params, args.env, 100, seed=HELD_OUT_SEED)
+    held_out = evaluate(
+        policy, result.best_params, args.env, 100, seed=HELD_OUT_SEED, backend=JUDGE
+    )
     history = {f"history_{k}": np.array(v) for k, v in result.history.items()}  # the curves
     save_agent(
         save, policy, result.best_params, args.env, algorithm=args.algo, seed=args.seed,
@@ -234,7 +237,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
     agent = load_agent(args.agent)
     if args.episodes < 1:
         raise ValueError(f"--episodes must be >= 1; got {args.episodes}.")
-    result = evaluate(agent.policy, agent.params, agent.env_id, args.episodes, seed=args.seed)
+    result = evaluate(
+        agent.policy, agent.params, agent.env_id, args.episodes, seed=args.seed, backend=JUDGE
+    )
     returns = result.episode_returns
     mean, std = returns.mean(), returns.std()
     print(f"{agent.env_id}: mean {mean:.2f}, std {std:.2f} over {args.episodes} episodes")

@@ -21,6 +21,7 @@ import gymnasium as gym
 import numpy as np
 
 from ._files import atomic_path
+from .backends import JUDGE
 from .envs import evaluate, policy_for_env
 from .network import MLP
 from .recipes import build, episodes_fn, policy_for, recipe
@@ -106,14 +107,14 @@ def run(
         record["score"].append(float(best[1]))
         if best[1] >= goal or env_steps >= next_check:
             next_check = env_steps + budget / 20
-            held = evaluate(policy, best[0], env_id, 100, HELD_OUT_SEED).fitness
+            held = evaluate(policy, best[0], env_id, 100, HELD_OUT_SEED, backend=JUDGE).fitness
             if held >= goal:
                 record["solved_steps"] = env_steps
                 record["solved_seconds"] = time.perf_counter() - start
                 break
     record["seconds"] = time.perf_counter() - start
     if record["solved_steps"] is None:  # the final answer, judged the same way
-        held = evaluate(policy, best[0], env_id, 100, HELD_OUT_SEED).fitness
+        held = evaluate(policy, best[0], env_id, 100, HELD_OUT_SEED, backend=JUDGE).fitness
     record["held_out"] = float(held)
     return record
 

@@ -16,10 +16,8 @@ from typing import NamedTuple
 import gymnasium as gym
 import numpy as np
 
+from .backends import choose_backend, make_copies, to_env
 from .network import MLP, _check_count, _check_seed
-
-# Native NumPy vector versions of an env (one array op steps all copies).
-NATIVE_VECTOR_ENVS = ("CartPole-v0", "CartPole-v1")
 
 
 def make_env(env_id: str, render_mode: str | None = None, **kwargs) -> gym.Env:
@@ -165,21 +163,29 @@ def evaluate(
     n_episodes: int = 1,
     seed: int = 0,
     max_episode_steps: int | None = None,
+    *,
+    backend: str = "auto",
 ) -> Evaluation:
     """Mean episode return of every individual over `n_episodes`, all run at once.
 
     The env is copied `pop_size * n_episodes` times; each step does one batched forward
-    pass for the whole population. CartPole uses gymnasium's native NumPy vector env;
-    other envs are stepped copy by copy, skipping copies whose episode is over. Episodes
-    end on termination or the env's time limit (`max_episode_steps` overrides it). See
-    the module docstring for how `seed` picks the start states.
+    pass for the whole population. Episodes end on termination or the env's time limit
+    (`max_episode_steps` overrides it). See the module docstring for how `seed` picks the
+    start states.
+
+    `backend` says what steps the copies (see `neuroevo_helpers.backends`): "auto" takes
+    envpool's C++ envs where envpool is installed and serves the env, gymnasium's native
+    vector CartPole, and gymnasium's envs copy by copy otherwise; "gymnasium" or "envpool"
+    forces one. The two give the same distribution of returns but not the same episodes
+    for a seed, so held-out scores use `backend=nh.JUDGE` ("gymnasium").
     """
     population, single, seed = _check_inputs(policy, population, n_episodes, seed)
+    env_spec(env_id)  # clear error for unknown ids
     pop_size, n_envs = population.shape[0], population.shape[0] * n_episodes
-    env = _make_vector_env(env_id, n_envs, max_episode_steps)
+    env = make_copies(choose_backend(env_id, backend), env_id, n_envs, max_episode_steps)
     try:
         check_policy_fits(policy, env.single_observation_space, env.single_action_space, env_id)
-        obs = _reset(env, env_id, [seed + e for e in range(n_episodes)] * pop_size)
+        obs = env.reset([seed + e for e in range(n_episodes)] * pop_size)
         returns, running, n_steps = np.zeros(n_envs), np.ones(n_envs, dtype=bool), 0
         space = env.single_action_space
         actions = np.zeros((pop_size, n_episodes, *space.shape), dtype=space.dtype)
@@ -227,7 +233,7 @@ def evaluate_one_by_one(
             done = False
             while not done:
                 obs, reward, terminated, truncated, _ = env.step(
-                    _to_env(policy.act(params, obs), env.action_space)
+                    to_env(policy.act(params, obs), env.action_space)
                 )
                 returns[i, e] += reward
                 n_steps += 1
@@ -252,117 +258,6 @@ def check_policy_fits(policy: MLP, obs_space, act_space, env_id: str) -> None:
             f"The network {policy.layer_sizes} does not fit {env_id}, which has {n_obs} "
             f"observations and {n_act} actions: build it with policy_for_env({env_id!r})."
         )
-
-
-def _to_env(action, space: gym.Space):
-    """What a single env accepts: a Python int for Discrete, an array of the Box's shape."""
-    if isinstance(space, gym.spaces.Discrete):
-        return int(action)  # also turns True/False and NumPy integers into 0/1
-    return np.asarray(action, dtype=space.dtype).reshape(space.shape)
-
-
-class _NativeCopies:
-    """gymnasium's native vector env, with the same `step(actions, running)` as `_EnvCopies`.
-
-    A vector step costs about the same for 16 copies as for 1,000 (a few array operations
-    either way), so once most episodes are over, the finished copies are dropped: the
-    copies still running move to a smaller vector env, state and step counts included.
-    """
-
-    def __init__(self, env_id: str, n_envs: int, kwargs: dict) -> None:
-        self.env_id, self.kwargs, self.n_envs = env_id, kwargs, n_envs
-        self.env = self._make(n_envs)
-        self.live = np.arange(n_envs)  # the copies this vector env holds, in order
-        self.single_observation_space = self.env.single_observation_space
-        self.single_action_space = self.env.single_action_space
-
-    def _make(self, n_envs: int):
-        return gym.make_vec(
-            self.env_id, n_envs, vectorization_mode="vector_entry_point", **self.kwargs
-        )
-
-    def step(self, actions: np.ndarray, running: np.ndarray) -> tuple:
-        if np.count_nonzero(running) <= len(self.live) // 2:  # mostly finished: drop them
-            self._keep(running[self.live])
-        obs, reward, terminated, truncated, _ = self.env.step(actions[self.live])
-        full_obs = np.zeros((self.n_envs, *obs.shape[1:]), dtype=obs.dtype)
-        full_obs[self.live] = obs
-        full_reward = np.zeros(self.n_envs, dtype=reward.dtype)  # float32, as gymnasium gives
-        full_reward[self.live] = reward
-        full_terminated = np.ones(self.n_envs, dtype=bool)  # dropped copies are over
-        full_terminated[self.live] = terminated
-        full_truncated = np.zeros(self.n_envs, dtype=bool)
-        full_truncated[self.live] = truncated
-        return full_obs, full_reward, full_terminated, full_truncated
-
-    def _keep(self, mask: np.ndarray) -> None:
-        """Move the copies in `mask` to a new, smaller vector env (CartPoleVectorEnv's state)."""
-        old = self.env.unwrapped
-        self.env = self._make(int(mask.sum()))
-        new = self.env.unwrapped
-        new.reset(seed=0)  # sets up its arrays; every one is overwritten next
-        new.state, new.steps = old.state[:, mask], old.steps[mask]
-        new.prev_done = old.prev_done[mask]
-        old.close()
-        self.live = self.live[mask]
-
-    def close(self) -> None:
-        self.env.close()
-
-
-class _EnvCopies:
-    """Copies of an env with no vector version, stepped one by one, skipping finished ones.
-
-    A sync vector env would step every copy until the longest episode ends; with Acrobot
-    (about 50 µs a step) most of that time would go on episodes that are already over.
-    """
-
-    def __init__(self, env_id: str, n_envs: int, kwargs: dict) -> None:
-        self.envs = [gym.make(env_id, **kwargs) for _ in range(n_envs)]
-        self.single_observation_space = self.envs[0].observation_space
-        self.single_action_space = self.envs[0].action_space
-
-    def reset(self, seed: list[int]) -> tuple[np.ndarray, dict]:
-        return np.stack([env.reset(seed=s)[0] for env, s in zip(self.envs, seed)]), {}
-
-    def step(self, actions: np.ndarray, running: np.ndarray) -> tuple:
-        n = len(self.envs)
-        obs = np.zeros((n, *self.single_observation_space.shape))
-        reward, terminated, truncated = np.zeros(n), ~running, np.zeros(n, dtype=bool)
-        for i in np.flatnonzero(running):
-            action = _to_env(actions[i], self.single_action_space)
-            obs[i], reward[i], terminated[i], truncated[i], _ = self.envs[i].step(action)
-        return obs, reward, terminated, truncated
-
-    def close(self) -> None:
-        for env in self.envs:
-            env.close()
-
-
-def _make_vector_env(env_id: str, n_envs: int, max_episode_steps: int | None):
-    env_spec(env_id)  # clear error for unknown ids
-    kwargs = {} if max_episode_steps is None else {"max_episode_steps": max_episode_steps}
-    copies = _NativeCopies if env_id in NATIVE_VECTOR_ENVS else _EnvCopies
-    return copies(env_id, n_envs, kwargs)
-
-
-def _reset(env, env_id: str, seeds: list[int]) -> np.ndarray:
-    """Reset copy i from `seeds[i]`, exactly as a single env's `reset(seed=seeds[i])`."""
-    if env_id not in NATIVE_VECTOR_ENVS:
-        return env.reset(seed=seeds)[0]
-    env = env.env
-    # The native CartPole vector env draws all starts from one generator. To give each
-    # episode its own seed, take the start state from gymnasium's single CartPole env
-    # and hand it to the vector env (its state is an array of shape (4, n_envs)).
-    env.reset(seed=seeds[0])
-    one = gym.make(env_id)
-    starts = {}
-    for s in set(seeds):
-        one.reset(seed=s)
-        starts[s] = np.array(one.unwrapped.state, dtype=np.float64)
-    one.close()
-    env.unwrapped.state = np.stack([starts[s] for s in seeds], axis=1)
-    return env.unwrapped.state.T.astype(np.float32)
 
 
 def _check_inputs(

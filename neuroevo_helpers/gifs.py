@@ -12,7 +12,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ._files import atomic_path
-from .envs import _to_env, check_policy_fits, env_metadata, env_spec, make_env
+from .backends import to_env
+from .envs import check_policy_fits, env_metadata, env_spec, make_env
 from .network import MLP, _check_seed
 
 # A policy for `rollout`: an MLP (with its params), a function obs -> action, or None
@@ -77,9 +78,9 @@ def _as_function(policy: Policy, params, env, env_id: str, seed: int) -> Callabl
         if params.ndim != 1:
             raise ValueError(f"rollout plays one network; params must be 1-D, got {params.shape}.")
         check_policy_fits(policy, env.observation_space, env.action_space, env_id)
-        return lambda obs: _to_env(policy.act(params, obs), env.action_space)
+        return lambda obs: to_env(policy.act(params, obs), env.action_space)
     if callable(policy):
-        return lambda obs: _to_env(policy(obs), env.action_space)  # e.g. True -> 1
+        return lambda obs: to_env(policy(obs), env.action_space)  # e.g. True -> 1
     raise TypeError(
         f"policy must be an MLP, a function obs -> action, or None; got a {type(policy).__name__}. "
         "To play a network, pass both: rollout(env_id, policy, params)."

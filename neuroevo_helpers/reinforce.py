@@ -14,7 +14,8 @@ from typing import NamedTuple
 import gymnasium as gym
 import numpy as np
 
-from .envs import _make_vector_env, _reset, check_policy_fits
+from .backends import choose_backend, make_copies
+from .envs import check_policy_fits, env_spec
 from .es import Adam
 from .network import ACTIVATIONS, MLP, _check_count, softmax
 
@@ -30,15 +31,19 @@ class Batch(NamedTuple):
 
 
 def play(policy: MLP, params: np.ndarray, env_id: str, n_episodes: int, seed: int, rng) -> Batch:
-    """Play `n_episodes` episodes (starts from seeds seed, seed+1, ...), sampling actions."""
-    env = _make_vector_env(env_id, n_episodes, None)
+    """Play `n_episodes` episodes (starts from seeds seed, seed+1, ...), sampling actions.
+
+    The episodes run on the backend `nh.evaluate` would choose (envpool where it serves).
+    """
+    env_spec(env_id)  # clear error for unknown ids
+    env = make_copies(choose_backend(env_id), env_id, n_episodes, None)
     try:
         if not isinstance(env.single_action_space, gym.spaces.Discrete):
             raise ValueError(
                 f"REINFORCE here needs discrete actions; {env_id} has continuous ones."
             )
         check_policy_fits(policy, env.single_observation_space, env.single_action_space, env_id)
-        obs = _reset(env, env_id, [seed + e for e in range(n_episodes)])
+        obs = env.reset([seed + e for e in range(n_episodes)])
         running = np.ones(n_episodes, dtype=bool)
         steps = {"obs": [], "actions": [], "rewards": [], "running": []}
         while running.any():

@@ -198,7 +198,9 @@ def test_shipped_agents_load_and_meet_their_threshold():
         agent = load_agent(path)
         threshold = threshold_of(agent.env_id)  # the spec's, or the course's (Pendulum: -200)
         # 100 episodes seeded apart from both training (< 10**9) and the recorded check
-        score = evaluate(agent.policy, agent.params, agent.env_id, 100, seed=2 * 10**9).fitness
+        score = evaluate(
+            agent.policy, agent.params, agent.env_id, 100, seed=2 * 10**9, backend="gymnasium"
+        ).fitness
         assert score >= threshold, f"{path.name}: {score:.1f} < {threshold} on fresh episodes"
 
 

@@ -44,7 +44,7 @@ def test_batched_equals_one_by_one(env_id):
     net = policy_for_env(env_id, hidden=(8,))
     population = net.init_params(np.random.default_rng(3), pop_size=3)
     kwargs = dict(n_episodes=2, seed=11, max_episode_steps=60)
-    batched = evaluate(net, population, env_id, **kwargs)
+    batched = evaluate(net, population, env_id, **kwargs, backend="gymnasium")  # same episodes
     slow = evaluate_one_by_one(net, population, env_id, **kwargs)
     np.testing.assert_allclose(batched.episode_returns, slow.episode_returns, rtol=1e-9)
     assert batched.n_steps == slow.n_steps
