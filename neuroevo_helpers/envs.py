@@ -16,6 +16,7 @@ from typing import NamedTuple
 import gymnasium as gym
 import numpy as np
 
+from . import processes
 from .backends import choose_backend, make_copies, to_env
 from .network import MLP, _check_count, _check_seed
 
@@ -165,6 +166,7 @@ def evaluate(
     max_episode_steps: int | None = None,
     *,
     backend: str = "auto",
+    workers: int | None = None,
 ) -> Evaluation:
     """Mean episode return of every individual over `n_episodes`, all run at once.
 
@@ -178,11 +180,40 @@ def evaluate(
     vector CartPole, and gymnasium's envs copy by copy otherwise; "gymnasium" or "envpool"
     forces one. The two give the same distribution of returns but not the same episodes
     for a seed, so held-out scores use `backend=nh.JUDGE` ("gymnasium").
+
+    `workers` spreads the population over that many processes, for envs that gymnasium
+    steps copy by copy (no batched backend); the default uses the machine's cores, never
+    more processes than individuals, and stays in this process where a worker could not
+    rebuild the policy or the env (a class defined in a notebook). Same numbers either way.
     """
     population, single, seed = _check_inputs(policy, population, n_episodes, seed)
-    env_spec(env_id)  # clear error for unknown ids
+    spec = env_spec(env_id)  # clear error for unknown ids
+    chosen = choose_backend(env_id, backend)
+    n_workers = processes.n_workers(workers, policy, spec, len(population), chosen)
+    if n_workers > 1:
+        shares = processes.share(
+            _play, policy, population, spec, n_episodes, seed, max_episode_steps, n_workers
+        )
+        returns, n_steps = np.concatenate([r for r, _ in shares]), sum(n for _, n in shares)
+    else:
+        returns, n_steps = _play(
+            policy, population, env_id, n_episodes, seed, max_episode_steps, chosen
+        )
+    return _evaluation(returns, int(n_steps), single)
+
+
+def _play(
+    policy: MLP,
+    population: np.ndarray,
+    env_id: str,
+    n_episodes: int,
+    seed: int,
+    max_episode_steps: int | None,
+    backend: str,
+) -> tuple[np.ndarray, int]:
+    """`evaluate`'s loop on checked inputs: `(returns (pop_size, n_episodes), n_steps)`."""
     pop_size, n_envs = population.shape[0], population.shape[0] * n_episodes
-    env = make_copies(choose_backend(env_id, backend), env_id, n_envs, max_episode_steps)
+    env = make_copies(backend, env_id, n_envs, max_episode_steps)
     try:
         check_policy_fits(policy, env.single_observation_space, env.single_action_space, env_id)
         obs = env.reset([seed + e for e in range(n_episodes)] * pop_size)
@@ -205,8 +236,7 @@ def evaluate(
             alive = running.reshape(pop_size, n_episodes).any(axis=1)
     finally:
         env.close()
-    returns = returns.reshape(pop_size, n_episodes)
-    return _evaluation(returns, int(n_steps), single)
+    return returns.reshape(pop_size, n_episodes), int(n_steps)
 
 
 def evaluate_one_by_one(

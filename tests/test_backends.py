@@ -185,3 +185,28 @@ def test_bad_backend_choices_are_explained(monkeypatch):
 def test_envpool_refuses_seeds_it_cannot_hold():
     with pytest.raises(ValueError, match=r"envpool takes seeds below 2\*\*31.*backend='gymnasium'"):
         evaluate(LEAN, LEAN_PARAMS, "CartPole-v1", 1, seed=2**31, backend="envpool")
+
+
+def test_workers_give_the_same_numbers_and_are_used_only_where_they_help():
+    from neuroevo_helpers import processes
+
+    policy = policy_for_env("Acrobot-v1", hidden=(8,))
+    population = policy.init_params(np.random.default_rng(2), 5)
+    run = dict(n_episodes=2, seed=9, max_episode_steps=80, backend="gymnasium")
+    alone = evaluate(policy, population, "Acrobot-v1", **run, workers=1)
+    shared = evaluate(policy, population, "Acrobot-v1", **run, workers=2)
+    np.testing.assert_array_equal(alone.episode_returns, shared.episode_returns)
+    assert alone.n_steps == shared.n_steps
+    spec = nh.env_spec("Acrobot-v1")
+    assert processes.n_workers(8, policy, spec, 5, "gymnasium") == 5  # never more than members
+    assert processes.n_workers(None, policy, spec, 1, "gymnasium") == 1
+    assert processes.n_workers(4, policy, spec, 5, "envpool") == 1  # batched already
+    cartpole = nh.env_spec("CartPole-v1")
+    assert processes.n_workers(4, policy, cartpole, 5, "gymnasium") == 1
+
+    class Local(MLP):  # defined in a function: another process cannot rebuild it
+        pass
+
+    assert processes.n_workers(None, Local((6, 8, 3)), spec, 5, "gymnasium") == 1
+    with pytest.raises(ValueError, match="workers must be a whole number >= 1; got 0"):
+        evaluate(policy, population, "Acrobot-v1", **run, workers=0)
