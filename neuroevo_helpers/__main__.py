@@ -5,7 +5,7 @@ python -m neuroevo_helpers record --env CartPole-v1 --algo ga --seed 0 --out car
 python -m neuroevo_helpers record --env CartPole-v1 --agent cartpole.npz --out again.gif
 python -m neuroevo_helpers evaluate --agent cartpole.npz --episodes 100
 python -m neuroevo_helpers gallery      # every GIF of the README's gallery, from assets/agents
-python -m neuroevo_helpers compare --out assets/07_comparison.json
+python -m neuroevo_helpers compare --backend gymnasium --out assets/07_comparison.json
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .agents import load_agent, save_agent
-from .backends import JUDGE
+from .backends import BACKENDS, JUDGE, choose_backend
 from .compare import BUDGETS, METHODS, compare
 from .envs import env_spec, evaluate
 from .gifs import record_side_by_side
@@ -71,6 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     record.add_argument(
         "--generations", type=int, help="override the env's default number of generations"
+    )
+    record.add_argument(
+        "--backend",
+        default="auto",
+        choices=BACKENDS,
+        help="what plays the training episodes: envpool's C++ envs where installed (auto, the "
+        "default), or gymnasium's, as the shipped agents were trained; the held-out score is "
+        "always gymnasium's",
     )
     record.set_defaults(run=run_record)
 
@@ -131,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     versus.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 per method (default: 5)")
     versus.add_argument(
+        "--backend",
+        default="auto",
+        choices=BACKENDS,
+        help="what plays the training episodes (default: auto, envpool where installed); the "
+        "held-out checks are always gymnasium's",
+    )
+    versus.add_argument(
         "--out", required=True, type=Path, metavar="FILE.json", help="where to write the results"
     )
     versus.set_defaults(run=run_compare)
@@ -185,8 +200,9 @@ def train_agent(args: argparse.Namespace):
     save = args.save if args.save is not None else args.out.with_suffix(".npz")
     _check_output("--save", save, ".npz")
     rng = np.random.default_rng(args.seed)
-    policy, strategy, fitness_fn, refit_fn = build(args.algo, args.env, settings, rng)
-    print(f"training {args.algo.upper()} on {args.env}: {settings}")
+    backend = choose_backend(args.env, args.backend)
+    policy, strategy, fitness_fn, refit_fn = build(args.algo, args.env, settings, rng, backend)
+    print(f"training {args.algo.upper()} on {args.env} ({backend}): {settings}")
     start = time.perf_counter()
     result = train(strategy, fitness_fn, settings["n_generations"], rng, reevaluate_fn=refit_fn)
     seconds = time.perf_counter() - start
@@ -197,7 +213,7 @@ def train_agent(args: argparse.Namespace):
     save_agent(
         save, policy, result.best_params, args.env, algorithm=args.algo, seed=args.seed,
         generations=len(result.history["best"]), env_steps=result.history["env_steps"][-1],
-        seconds=round(seconds, 1), held_out_mean=held_out.fitness,
+        seconds=round(seconds, 1), backend=backend, held_out_mean=held_out.fitness,
         held_out_std=float(held_out.episode_returns.std()), held_out_episodes=100,
         **{k: v for k, v in settings.items() if k != "hidden"}, **history,
     )  # fmt: skip
@@ -228,7 +244,7 @@ def run_compare(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise ValueError(f"--seeds must be >= 1; got {args.seeds}.")
     _check_output("--out", args.out, ".json")
-    compare(args.env, range(args.seeds), out=args.out, methods=args.methods)
+    compare(args.env, range(args.seeds), out=args.out, methods=args.methods, backend=args.backend)
     print(f"wrote {args.out}")
     return 0
 

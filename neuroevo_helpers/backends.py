@@ -111,10 +111,10 @@ def describe_backends() -> str:
     if not envpool_installed():
         _said_no_envpool = True  # said here, once: evaluate need not say it again
         return f"Backend: gymnasium only. {NO_ENVPOOL}"
-    import envpool
+    from importlib.metadata import version
 
     return (
-        f"Backend: envpool {envpool.__version__} for training on "
+        f"Backend: envpool {version('envpool')} for training on "
         f"{', '.join(e for e in ENVPOOL_ENVS if e not in NATIVE_VECTOR_ENVS)}; "
         "gymnasium for CartPole, every other env and every held-out score."
     )

@@ -8,7 +8,7 @@ time counts in the wall-clock seconds, its env steps do not count in the budget.
 
 Used by 07_comparison; the full-size comparison is one command (it takes about half an hour):
 
-    python -m neuroevo_helpers compare --out assets/07_comparison.json
+    python -m neuroevo_helpers compare --backend gymnasium --out assets/07_comparison.json
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import gymnasium as gym
 import numpy as np
 
 from ._files import atomic_path
-from .backends import JUDGE
+from .backends import JUDGE, choose_backend
 from .envs import evaluate, policy_for_env
 from .network import MLP
 from .recipes import build, episodes_fn, policy_for, recipe
@@ -81,18 +81,27 @@ def settings_for(method: str, env_id: str) -> dict:
 
 
 def run(
-    method: str, env_id: str, seed: int, budget: int | None = None, settings: dict | None = None
+    method: str,
+    env_id: str,
+    seed: int,
+    budget: int | None = None,
+    settings: dict | None = None,
+    backend: str = "auto",
 ) -> dict:
     """One run until solved or out of budget; returns its curve and when it solved.
 
     `settings` replaces the method's default settings for this env (`settings_for`).
+    Training runs on `backend` (see `nh.evaluate`; the record says which one ran); the
+    held-out checks always on gymnasium (`JUDGE`).
     """
     budget = budget or BUDGETS[env_id]
     goal = threshold(env_id)
     settings = settings_for(method, env_id) if settings is None else settings
     rng = np.random.default_rng(seed)
-    step = _stepper(method, env_id, settings, rng)
+    backend = choose_backend(env_id, backend)
+    step = _stepper(method, env_id, settings, rng, backend)
     record = {"method": method, "env_id": env_id, "seed": seed, "budget": budget}
+    record["backend"] = backend
     record |= {"env_steps": [], "score": [], "solved_steps": None, "solved_seconds": None}
     start, env_steps, next_check, best = time.perf_counter(), 0, budget / 20, (None, -np.inf)
     held = None
@@ -119,13 +128,12 @@ def run(
     return record
 
 
-def _stepper(method: str, env_id: str, settings: dict, rng: np.random.Generator):
+def _stepper(method: str, env_id: str, settings: dict, rng: np.random.Generator, backend: str):
     """A function that runs one generation (or update): -> (answer, score, policy, env steps)."""
     if method == "REINFORCE":
         policy = policy_for(env_id, settings)
-        agent = Reinforce(
-            policy, policy.init_params(rng), env_id, settings["n_episodes"], settings["lr"], rng
-        )
+        params, n_episodes = policy.init_params(rng), settings["n_episodes"]
+        agent = Reinforce(policy, params, env_id, n_episodes, settings["lr"], rng, backend)
 
         def reinforce_step():
             seed = int(rng.integers(HELD_OUT_SEED))
@@ -133,17 +141,19 @@ def _stepper(method: str, env_id: str, settings: dict, rng: np.random.Generator)
             # Its score, like the other methods': the greedy (argmax) policy's mean return,
             # here on the batch's start states. These monitoring episodes are not training,
             # so, like the held-out checks, they count in the time but not in the budget.
-            score = evaluate(policy, agent.params, env_id, settings["n_episodes"], seed).fitness
-            return agent.params, float(score), policy, int(batch.running.sum())
+            score = evaluate(policy, agent.params, env_id, n_episodes, seed, backend=backend)
+            return agent.params, float(score.fitness), policy, int(batch.running.sum())
 
         return reinforce_step
     if method == "random search":
         policy = policy_for(env_id, settings)
         strategy = RandomSearch(policy, settings["pop_size"], rng)
-        fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"])
+        fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"], backend)
         refit_fn = None
     else:
-        policy, strategy, fitness_fn, refit_fn = build(method.lower(), env_id, settings, rng)
+        policy, strategy, fitness_fn, refit_fn = build(
+            method.lower(), env_id, settings, rng, backend
+        )
 
     def generation():
         params, score, _, used = _one_generation(strategy, fitness_fn, rng, refit_fn, 10)
@@ -153,10 +163,15 @@ def _stepper(method: str, env_id: str, settings: dict, rng: np.random.Generator)
 
 
 def compare(
-    env_ids, seeds, out: Path | None = None, budget_scale: float = 1.0, methods=None
+    env_ids,
+    seeds,
+    out: Path | None = None,
+    budget_scale: float = 1.0,
+    methods=None,
+    backend: str = "auto",
 ) -> dict:
-    """Every method (or those in `methods`) on every env from every seed; written to `out`
-    as JSON if given."""
+    """Every method (or those in `methods`) on every env from every seed, training on
+    `backend`; written to `out` as JSON if given."""
     unknown = sorted(set(methods or ()) - set(METHODS))
     if unknown:
         raise ValueError(f"Unknown methods {unknown}; choose from {list(METHODS)}.")
@@ -167,7 +182,7 @@ def compare(
         for method in [m for m in methods_for(env_id) if methods is None or m in methods]:
             results["settings"][f"{method} on {env_id}"] = settings_for(method, env_id)
             for seed in seeds:
-                results["runs"].append(run(method, env_id, seed, budget))
+                results["runs"].append(run(method, env_id, seed, budget, backend=backend))
                 done = results["runs"][-1]
                 print(
                     f"{env_id:<12} {method:<14} seed {seed}: solved at "

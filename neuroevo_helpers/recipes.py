@@ -71,8 +71,11 @@ def recipe(algo: str, env_id: str) -> dict:
     return dict(recipes.get(env_id, fallback))
 
 
-def build(algo: str, env_id: str, settings: dict, rng: np.random.Generator):
-    """The policy, the strategy, and its evaluate (and re-evaluate) functions for `train`."""
+def build(algo: str, env_id: str, settings: dict, rng: np.random.Generator, backend: str = "auto"):
+    """The policy, the strategy, and its evaluate (and re-evaluate) functions for `train`.
+
+    The episodes run on `backend` (see `nh.evaluate`).
+    """
     policy = policy_for(env_id, settings)
     if algo == "ga":
         strategy = GA(
@@ -90,9 +93,9 @@ def build(algo: str, env_id: str, settings: dict, rng: np.random.Generator):
             rng,
             mirrored=settings.get("mirrored", True),
         )
-    fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"])
+    fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"], backend)
     reevaluate = settings.get("reevaluate", 0)
-    refit_fn = episodes_fn(policy, env_id, reevaluate) if reevaluate > 0 else None
+    refit_fn = episodes_fn(policy, env_id, reevaluate, backend) if reevaluate > 0 else None
     return policy, strategy, fitness_fn, refit_fn
 
 
@@ -114,10 +117,10 @@ def policy_for(env_id: str, settings: dict) -> MLP:
     )
 
 
-def episodes_fn(policy: MLP, env_id: str, n_episodes: int):
-    """`(population, seed) -> nh.evaluate(...)` on `n_episodes` episodes."""
+def episodes_fn(policy: MLP, env_id: str, n_episodes: int, backend: str = "auto"):
+    """`(population, seed) -> nh.evaluate(...)` on `n_episodes` episodes, on `backend`."""
 
     def fitness_fn(population, seed):
-        return evaluate(policy, population, env_id, n_episodes, seed)
+        return evaluate(policy, population, env_id, n_episodes, seed, backend=backend)
 
     return fitness_fn

@@ -30,13 +30,21 @@ class Batch(NamedTuple):
     episode_returns: np.ndarray  # (n_episodes,)
 
 
-def play(policy: MLP, params: np.ndarray, env_id: str, n_episodes: int, seed: int, rng) -> Batch:
+def play(
+    policy: MLP,
+    params: np.ndarray,
+    env_id: str,
+    n_episodes: int,
+    seed: int,
+    rng,
+    backend: str = "auto",
+) -> Batch:
     """Play `n_episodes` episodes (starts from seeds seed, seed+1, ...), sampling actions.
 
-    The episodes run on the backend `nh.evaluate` would choose (envpool where it serves).
+    The episodes run on `backend`, as in `nh.evaluate`.
     """
     env_spec(env_id)  # clear error for unknown ids
-    env = make_copies(choose_backend(env_id), env_id, n_episodes, None)
+    env = make_copies(choose_backend(env_id, backend), env_id, n_episodes, None)
     try:
         if not isinstance(env.single_action_space, gym.spaces.Discrete):
             raise ValueError(
@@ -118,6 +126,7 @@ class Reinforce:
         n_episodes: int,
         lr: float,
         rng: np.random.Generator,
+        backend: str = "auto",
     ) -> None:
         if policy.output != "argmax":
             raise ValueError("REINFORCE here needs a discrete-action policy (output='argmax').")
@@ -125,10 +134,13 @@ class Reinforce:
         self.policy, self.params = policy, policy.check_params(params).copy()
         self.env_id, self.n_episodes, self.rng = env_id, int(n_episodes), rng
         self.optimizer = Adam(policy.n_params, lr)
+        self.backend = backend
 
     def step(self, seed: int) -> Batch:
         """Play a batch of episodes from `seed`, then take one gradient step. Returns the batch."""
-        batch = play(self.policy, self.params, self.env_id, self.n_episodes, seed, self.rng)
+        batch = play(
+            self.policy, self.params, self.env_id, self.n_episodes, seed, self.rng, self.backend
+        )
         self.params = self.params + self.optimizer.step(
             policy_gradient(self.policy, self.params, batch)
         )

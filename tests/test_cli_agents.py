@@ -221,13 +221,20 @@ def test_the_gallery_gifs_are_what_the_gallery_command_makes(tmp_path):
 def test_the_readme_prints_the_command_that_made_each_shipped_agent():
     from pathlib import Path
 
+    from neuroevo_helpers.backends import ENVPOOL_ENVS, NATIVE_VECTOR_ENVS
+
     root = Path(__file__).resolve().parents[1]
     readme = (root / "README.md").read_text()
     for path in sorted((root / "assets" / "agents").glob("*.npz")):
         agent = load_agent(path)
+        # Where "auto" could pick another backend than the one that trained the agent, the
+        # command names it, so it makes the same agent on any install.
+        backend = str(agent.info.get("backend", "gymnasium"))  # older files: gymnasium
+        either = agent.env_id in NATIVE_VECTOR_ENVS or agent.env_id not in ENVPOOL_ENVS
+        flag = "" if either else f" --backend {backend}"
         command = (
             f"record --env {agent.env_id} --algo {agent.info['algorithm']} "
-            f"--seed {agent.info['seed']} --save assets/agents/{path.name} "
+            f"--seed {agent.info['seed']}{flag} --save assets/agents/{path.name} "
             f"--out assets/gallery/{path.stem}.gif"
         )
         assert command in readme, f"README.md should show how {path.name} was made: {command}"
