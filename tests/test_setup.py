@@ -51,3 +51,24 @@ def test_dependencies_are_the_courses_and_never_pygame():
     assert "gymnasium[classic-control,box2d]" in " ".join(deps)
     assert "pygame" not in names  # gymnasium brings pygame-ce; both define `pygame`
     assert not names & {"torch", "jax", "tensorflow"}  # NumPy is enough
+
+
+def test_envpool_is_installed_exactly_where_it_has_wheels():
+    """envpool (the fast backend) has wheels for CPython 3.11-3.13 on Linux x86-64 and
+    aarch64, macOS arm64 and Windows amd64; elsewhere pip must not try to build it."""
+    from packaging.requirements import Requirement
+
+    (envpool,) = [
+        Requirement(d) for d in PYPROJECT["project"]["dependencies"] if d.startswith("envpool")
+    ]
+
+    def wanted(python, platform, machine):
+        return envpool.marker.evaluate(
+            {"python_version": python, "sys_platform": platform, "platform_machine": machine}
+        )
+
+    for python in ("3.11", "3.12", "3.13"):
+        assert wanted(python, "linux", "x86_64") and wanted(python, "linux", "aarch64")
+        assert wanted(python, "darwin", "arm64") and wanted(python, "win32", "AMD64")
+    assert not wanted("3.10", "linux", "x86_64") and not wanted("3.14", "linux", "x86_64")
+    assert not wanted("3.12", "darwin", "x86_64")  # Intel macOS: no wheel
