@@ -182,6 +182,15 @@ def test_bad_backend_choices_are_explained(monkeypatch):
 
 
 @needs_envpool
+def test_auto_plays_seeds_envpool_cannot_hold_on_gymnasium():
+    policy = policy_for_env("Pendulum-v1", hidden=(4,))
+    params = policy.init_params(np.random.default_rng(0))
+    auto = evaluate(policy, params, "Pendulum-v1", 2, seed=3_000_000_000)
+    forced = evaluate(policy, params, "Pendulum-v1", 2, seed=3_000_000_000, backend="gymnasium")
+    assert np.array_equal(auto.episode_returns, forced.episode_returns)
+
+
+@needs_envpool
 def test_envpool_refuses_seeds_it_cannot_hold():
     with pytest.raises(ValueError, match=r"envpool takes seeds below 2\*\*31.*backend='gymnasium'"):
         evaluate(LEAN, LEAN_PARAMS, "CartPole-v1", 1, seed=2**31, backend="envpool")
