@@ -66,12 +66,13 @@ def envpool_installed() -> bool:
     return importlib.util.find_spec("envpool") is not None
 
 
-def choose_backend(env_id: str, backend: str = "auto") -> str:
+def choose_backend(env_id: str, backend: str = "auto", last_seed: int = 0) -> str:
     """The backend `evaluate(..., backend=backend)` uses for `env_id`: "gymnasium" or "envpool".
 
     "auto" takes envpool where it is installed and serves the env (see `ENVPOOL_ENVS`), except
     CartPole, whose gymnasium vector env is faster; gymnasium otherwise. "gymnasium" and
-    "envpool" force one, with a clear error if envpool cannot serve.
+    "envpool" force one, with a clear error if envpool cannot serve. Under "auto", episodes
+    seeded up to `last_seed` >= 2**31 play on gymnasium: envpool holds 32-bit seeds.
     """
     if backend not in BACKENDS:
         raise ValueError(f"Unknown backend {backend!r}; choose one of {BACKENDS}.")
@@ -89,7 +90,7 @@ def choose_backend(env_id: str, backend: str = "auto") -> str:
                 "Use backend='auto' or 'gymnasium' for this env."
             )
         return "envpool"
-    if env_id in NATIVE_VECTOR_ENVS or env_id not in ENVPOOL_ENVS:
+    if env_id in NATIVE_VECTOR_ENVS or env_id not in ENVPOOL_ENVS or last_seed > _SEED_LIMIT:
         return "gymnasium"
     if envpool_installed():
         return "envpool"

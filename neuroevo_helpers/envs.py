@@ -17,7 +17,7 @@ import gymnasium as gym
 import numpy as np
 
 from . import processes
-from .backends import _SEED_LIMIT, choose_backend, make_copies, to_env
+from .backends import choose_backend, make_copies, to_env
 from .network import MLP, _check_count, _check_seed
 
 
@@ -188,9 +188,7 @@ def evaluate(
     """
     population, single, seed = _check_inputs(policy, population, n_episodes, seed)
     spec = env_spec(env_id)  # clear error for unknown ids
-    chosen = choose_backend(env_id, backend)
-    if backend == "auto" and chosen == "envpool" and seed + n_episodes > _SEED_LIMIT:
-        chosen = "gymnasium"  # envpool holds 32-bit seeds; gymnasium takes any
+    chosen = choose_backend(env_id, backend, last_seed=seed + n_episodes - 1)
     n_workers = processes.n_workers(workers, policy, spec, len(population), chosen)
     if n_workers > 1:
         shares = processes.share(

@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 import gymnasium as gym
 import numpy as np
 
+from .backends import NATIVE_VECTOR_ENVS
 from .network import _check_count
 
 _pool: tuple[int, ProcessPoolExecutor] | None = None  # (workers, the processes), kept
@@ -37,8 +38,6 @@ def n_workers(
     """How many processes `evaluate` uses: 1 unless gymnasium steps the copies one by one."""
     if workers is not None:
         _check_count("workers", workers)
-    from .backends import NATIVE_VECTOR_ENVS
-
     if backend != "gymnasium" or spec.id in NATIVE_VECTOR_ENVS:
         return 1  # envpool and the vector CartPole are batched already
     if workers is None:

@@ -44,7 +44,8 @@ def play(
     The episodes run on `backend`, as in `nh.evaluate`.
     """
     env_spec(env_id)  # clear error for unknown ids
-    env = make_copies(choose_backend(env_id, backend), env_id, n_episodes, None)
+    chosen = choose_backend(env_id, backend, last_seed=seed + n_episodes - 1)
+    env = make_copies(chosen, env_id, n_episodes, None)
     try:
         if not isinstance(env.single_action_space, gym.spaces.Discrete):
             raise ValueError(
