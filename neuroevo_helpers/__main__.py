@@ -11,6 +11,7 @@ python -m neuroevo_helpers compare --backend gymnasium --out assets/07_compariso
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -74,11 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     record.add_argument(
         "--backend",
-        default="auto",
         choices=BACKENDS,
-        help="what plays the training episodes: envpool's C++ envs where installed (auto, the "
-        "default), or gymnasium's, as the shipped agents were trained; the held-out score is "
-        "always gymnasium's",
+        help="what plays the training episodes: auto (the default) takes envpool's C++ envs "
+        "where envpool is installed and serves the env, except CartPole, whose gymnasium vector "
+        "env is faster; gymnasium, as the shipped agents were trained; envpool forces it. The "
+        "held-out score is always gymnasium's. Training only: not with --agent",
     )
     record.set_defaults(run=run_record)
 
@@ -158,6 +159,21 @@ def run_record(args: argparse.Namespace) -> int:
     if args.generations is not None and args.generations < 1:
         raise ValueError(f"--generations must be >= 1; got {args.generations}.")
     if args.agent is not None:
+        given = [
+            option
+            for option, value in (
+                ("--backend", getattr(args, "backend", None)),
+                ("--generations", args.generations),
+                ("--save", getattr(args, "save", None)),
+            )
+            if value is not None
+        ]
+        if given:
+            raise ValueError(
+                f"{' and '.join(given)} set how an agent is trained, but --agent records one "
+                f"already trained; leave {'them' if len(given) > 1 else 'it'} out, or drop "
+                "--agent to train a new one."
+            )
         agent = load_agent(args.agent, env_id=args.env)
         policy, params = agent.policy, agent.params
     else:
@@ -200,7 +216,7 @@ def train_agent(args: argparse.Namespace):
     save = args.save if args.save is not None else args.out.with_suffix(".npz")
     _check_output("--save", save, ".npz")
     rng = np.random.default_rng(args.seed)
-    backend = choose_backend(args.env, args.backend)
+    backend = _cli_backend(args.env, args.backend or "auto")
     policy, strategy, fitness_fn, refit_fn = build(args.algo, args.env, settings, rng, backend)
     print(f"training {args.algo.upper()} on {args.env} ({backend}): {settings}")
     start = time.perf_counter()
@@ -227,6 +243,14 @@ def train_agent(args: argparse.Namespace):
     return policy, result.best_params
 
 
+def _cli_backend(env_id: str, backend: str) -> str:
+    """choose_backend, with its errors worded for the command line (--backend gymnasium)."""
+    try:
+        return choose_backend(env_id, backend)
+    except ValueError as error:
+        raise ValueError(re.sub(r"backend='(\w+)'", r"--backend \1", str(error))) from None
+
+
 def _check_output(option: str, path: Path, suffix: str) -> None:
     """A clear error, before any training, if `path` cannot be written as asked."""
     if path.suffix.lower() != suffix:
@@ -244,6 +268,8 @@ def run_compare(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise ValueError(f"--seeds must be >= 1; got {args.seeds}.")
     _check_output("--out", args.out, ".json")
+    for env_id in args.env:
+        _cli_backend(env_id, args.backend)
     compare(args.env, range(args.seeds), out=args.out, methods=args.methods, backend=args.backend)
     print(f"wrote {args.out}")
     return 0

@@ -18,6 +18,7 @@ come from its own generator, so the same seed gives other start states there.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import sys
@@ -55,13 +56,27 @@ NO_ENVPOOL = (
 _said_no_envpool = False
 
 
+def _turned_off() -> bool:
+    return os.environ.get("NEUROEVO_NO_ENVPOOL", "") not in ("", "0")
+
+
+def no_envpool_reason() -> str:
+    """Why envpool does not serve here, in one sentence or two, worded for the situation."""
+    if _turned_off():
+        return (
+            "envpool is turned off here (NEUROEVO_NO_ENVPOOL is set): every env runs on "
+            "gymnasium alone, as on a machine without envpool."
+        )
+    return NO_ENVPOOL
+
+
 def envpool_installed() -> bool:
     """Is envpool importable here? (Checked without importing it: that takes about 1 s.)
 
     `NEUROEVO_NO_ENVPOOL=1` in the environment makes the course behave as if it were not,
     to check on one machine what a learner without envpool sees.
     """
-    if os.environ.get("NEUROEVO_NO_ENVPOOL", "") not in ("", "0"):
+    if _turned_off():
         return False
     return importlib.util.find_spec("envpool") is not None
 
@@ -80,14 +95,19 @@ def choose_backend(env_id: str, backend: str = "auto", last_seed: int = 0) -> st
         return "gymnasium"
     if backend == "envpool":
         if not envpool_installed():
+            fix = (
+                "unset NEUROEVO_NO_ENVPOOL"
+                if _turned_off()
+                else "install it with `pip install envpool` (Python 3.11-3.13)"
+            )
             raise ValueError(
-                f"backend='envpool' was asked for, but {NO_ENVPOOL} Install it with "
-                "`pip install envpool`, or use backend='auto' or 'gymnasium'."
+                f"backend='envpool' was asked for, but {no_envpool_reason()} To use it, {fix}; "
+                "or use backend='auto' or backend='gymnasium'."
             )
         if env_id not in ENVPOOL_ENVS:
             raise ValueError(
                 f"envpool does not serve {env_id!r} here; it serves {', '.join(ENVPOOL_ENVS)}. "
-                "Use backend='auto' or 'gymnasium' for this env."
+                "Use backend='auto' or backend='gymnasium' for this env."
             )
         return "envpool"
     if env_id in NATIVE_VECTOR_ENVS or env_id not in ENVPOOL_ENVS or last_seed > _SEED_LIMIT:
@@ -103,7 +123,7 @@ def _say_no_envpool() -> None:
     global _said_no_envpool
     if not _said_no_envpool:
         _said_no_envpool = True
-        print(f"Note: {NO_ENVPOOL}", file=sys.stderr)
+        print(f"Note: {no_envpool_reason()}", file=sys.stderr)
 
 
 def describe_backends() -> str:
@@ -111,7 +131,7 @@ def describe_backends() -> str:
     global _said_no_envpool
     if not envpool_installed():
         _said_no_envpool = True  # said here, once: evaluate need not say it again
-        return f"Backend: gymnasium only. {NO_ENVPOOL}"
+        return f"Backend: gymnasium only. {no_envpool_reason()}"
     from importlib.metadata import version
 
     return (
@@ -230,6 +250,17 @@ class _EnvCopies:
             env.close()
 
 
+@functools.cache
+def _spaces(env_id: str) -> tuple[gym.Space, gym.Space]:
+    """gymnasium's observation and action spaces of `env_id`, read once per process (making
+    a Box2D env only to read them costs about a millisecond, on every evaluation)."""
+    env = gym.make(env_id)
+    try:
+        return env.observation_space, env.action_space
+    finally:
+        env.close()
+
+
 class _EnvpoolCopies:
     """envpool's C++ copies of an env: one call steps every copy still running.
 
@@ -246,10 +277,7 @@ class _EnvpoolCopies:
         self.threads = _threads(env_id, n_envs)
         self.pool = None
         # gymnasium's spaces (envpool's are the same shapes and bounds, in float32)
-        spec_env = gym.make(env_id)
-        self.single_observation_space = spec_env.observation_space
-        self.single_action_space = spec_env.action_space
-        spec_env.close()
+        self.single_observation_space, self.single_action_space = _spaces(env_id)
 
     def reset(self, seeds: list[int]) -> np.ndarray:
         import warnings

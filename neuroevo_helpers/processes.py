@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -124,5 +125,16 @@ def _executor(workers: int) -> ProcessPoolExecutor:
         # runs threads (Jupyter's, envpool's); "spawn" elsewhere.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        _pool = (workers, ProcessPoolExecutor(workers, mp_context=context))
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+        _pool = (workers, pool)
     return _pool[1]
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: leave Ctrl-C (SIGINT) to the parent.
+
+    Jupyter's stop button and a kernel shutdown send SIGINT to the whole process group. The
+    parent stops waiting and raises KeyboardInterrupt as usual (`nh.train` keeps the best so
+    far); the workers finish their share quietly instead of each printing a traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -152,6 +152,20 @@ def agent_file(tmp_path):
             ["record", "--env", "Acrobot-v1", "--agent", "{agent}", "--out", "{tmp}/x.gif"],
             "not for Acrobot-v1",
         ),
+        (
+            "record --env CartPole-v1 --agent {agent} --out {tmp}/x.gif "
+            "--backend gymnasium".split(),
+            "--backend set how an agent is trained, but --agent records one already trained",
+        ),
+        (
+            "record --env CartPole-v1 --agent {agent} --out {tmp}/x.gif --generations 3 "
+            "--save {tmp}/y.npz".split(),
+            "--generations and --save set how",
+        ),
+        (
+            ["record", "--env", "Taxi-v4", "--out", "{tmp}/x.gif", "--backend", "envpool"],
+            "Use --backend auto or --backend gymnasium for this env",
+        ),
         (["evaluate", "--agent", "{tmp}/junk.npz"], "not a NumPy .npz archive"),
         (["evaluate", "--agent", "{tmp}/pickled.npz"], "holds pickled Python objects"),
         (["evaluate", "--agent", "{tmp}/nothing.npz"], "No agent file"),

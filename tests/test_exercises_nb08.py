@@ -23,6 +23,14 @@ def test_amdahl_right_and_wrong(capsys):
     assert not check_amdahl(lambda p, n: (1 / ((1 - p) + p / n), (1 - p) + p / n))
     assert "return one number" in capsys.readouterr().out
 
+    def with_if(p, n):
+        if p == 1:  # fine for numbers, ambiguous for arrays
+            return n
+        return 1 / ((1 - p) + p / n)
+
+    assert not check_amdahl(with_if)
+    assert "An `if`" in capsys.readouterr().out
+
 
 def noise(seeds, n):
     return np.stack([np.random.default_rng(int(s)).standard_normal(n) for s in seeds])
@@ -49,6 +57,13 @@ def test_members_from_seeds_right_and_wrong(capsys):
     assert not check_members_from_seeds(lambda c, s, seeds: None)
     assert "forget the `return`" in capsys.readouterr().out
 
+    def noise_per_seed(center, sigma, seeds):  # n_params taken from the wrong array
+        eps = noise(seeds, len(seeds))
+        return center + sigma * np.concatenate([eps, -eps])
+
+    assert not check_members_from_seeds(noise_per_seed)
+    assert "noise_from_seeds(seeds, len(center))" in capsys.readouterr().out
+
 
 def test_noise_from_table_right_and_wrong(capsys):
     def right(table, offsets, n):
@@ -66,3 +81,22 @@ def test_noise_from_table_right_and_wrong(capsys):
     assert "offsets[:, None]" in capsys.readouterr().out
     assert not check_noise_from_table(lambda t, o, n: t[np.asarray(o)[:, None] + np.arange(10)])
     assert "expected (300, 50)" in capsys.readouterr().out
+    assert not check_noise_from_table(lambda t, o, n: t[np.asarray(o) + np.arange(n)])
+    assert "make offsets a column first, offsets[:, None]" in capsys.readouterr().out
+
+
+def looped(table, offsets, n_params):
+    rows = []
+    for offset in offsets:
+        rows.append(table[offset : offset + n_params])
+    return np.array(rows)
+
+
+def comprehension(table, offsets, n_params):
+    return np.stack([table[o : o + n_params] for o in offsets])
+
+
+def test_noise_from_table_asks_for_no_loop(capsys):
+    for fn in (looped, comprehension):
+        assert not check_noise_from_table(fn)
+        assert "the numbers are right, but the function uses a" in capsys.readouterr().out

@@ -36,6 +36,33 @@ def test_act_from_file_right_and_wrong(capsys):
     assert "forget the `return`" in capsys.readouterr().out
 
 
+def test_act_from_file_names_the_usual_slips(capsys):
+    def walk(arrays, obs, last=np.tanh, hidden=np.tanh, order="W b", shape="in out"):
+        h = (obs - arrays["obs_mean"]) / arrays["obs_std"]
+        params, start, sizes = arrays["params"], 0, [int(n) for n in arrays["layer_sizes"]]
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            w_at, b_at = (start, start + n_in * n_out) if order == "W b" else (start + n_out, start)
+            W = params[w_at : w_at + n_in * n_out]
+            W = W.reshape(n_in, n_out) if shape == "in out" else W.reshape(n_out, n_in).T
+            h = h @ W + params[b_at : b_at + n_out]
+            h = last(h) if i == len(sizes) - 2 else hidden(h)
+            start += n_in * n_out + n_out
+        low, high = arrays["action_low"], arrays["action_high"]
+        return low + (h + 1) / 2 * (high - low)
+
+    assert check_act_from_file(walk)
+    capsys.readouterr()
+    slips = [
+        (dict(last=lambda x: x), "the last layer has no tanh"),
+        (dict(shape="out in"), "read transposed"),
+        (dict(order="b W"), "the bias is read before the weights"),
+        (dict(hidden=lambda x: np.maximum(x, 0)), "the hidden layers use ReLU"),
+    ]
+    for slip, hint in slips:
+        assert not check_act_from_file(lambda a, o, slip=slip: walk(a, o, **slip))
+        assert hint in capsys.readouterr().out, slip
+
+
 def test_episodes_needed_right_and_wrong(capsys):
     assert check_episodes_needed(lambda s, m: int(np.ceil((s / m) ** 2)))
     assert "Correct!" in capsys.readouterr().out
@@ -43,6 +70,12 @@ def test_episodes_needed_right_and_wrong(capsys):
     assert "round up" in capsys.readouterr().out
     assert not check_episodes_needed(lambda s, m: int(np.ceil(s / m)))
     assert "square" in capsys.readouterr().out
+    assert not check_episodes_needed(lambda s, m: round((s / m) ** 2))
+    assert "Round *up*, with np.ceil" in capsys.readouterr().out
+    assert not check_episodes_needed(lambda s, m: int((s / m) ** 2))
+    assert "Round *up*, with np.ceil" in capsys.readouterr().out
+    assert not check_episodes_needed(lambda s, m: int((s / m) ** 2) + 1)  # a strict <
+    assert "not a strict <" in capsys.readouterr().out
 
     def broken(s, m):
         raise NotImplementedError
@@ -69,6 +102,17 @@ def test_merge_stats_right_and_wrong(capsys):
     assert not check_merge_stats(lambda a, b: (a[0] + b[0], (a[1] + b[1]) / 2, a[2]))
     assert "weight each by its count" in capsys.readouterr().out
     assert not check_merge_stats(lambda a, b: merge(a, b)[:2])
-    assert "tuple of three" in capsys.readouterr().out
+    assert "return three things" in capsys.readouterr().out
+    assert check_merge_stats(lambda a, b: list(merge(a, b)))  # a list of three is fine too
+    capsys.readouterr()
+
+    def sample_variance(a, b):  # merges as if the variances divided by count - 1
+        (na, ma, va), (nb, mb, vb) = a, b
+        n, mean, _ = merge(a, b)
+        var = ((na - 1) * va + (nb - 1) * vb + na * nb / n * (ma - mb) ** 2) / (n - 1)
+        return n, mean, var
+
+    assert not check_merge_stats(sample_variance)
+    assert "ddof" in capsys.readouterr().out
     assert not check_merge_stats(lambda a, b: (a[0], *merge(a, b)[1:]))
     assert "the two counts added" in capsys.readouterr().out

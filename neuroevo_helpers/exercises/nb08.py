@@ -3,6 +3,9 @@ seeds, and noise from a shared table. Each returns True or False and never raise
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
 from collections.abc import Callable
 
 import numpy as np
@@ -40,6 +43,12 @@ def check_amdahl(amdahl: Callable) -> bool:
         return fail(f"amdahl({p}, {n}) should be {expected:.3f}; got {float(got):.3f}.")
     p, n = np.array([0.5, 0.9, 0.99]), np.array([2, 10, 1000])
     got, problem = call(amdahl, p, n)
+    if problem and "truth value of an array" in problem:
+        return fail(
+            f"with NumPy arrays: {problem} An `if` (or `and`, `or`, `max`) asks one question, "
+            "but an array holds many answers. The formula needs no special cases: write it "
+            "as one expression, and it works on numbers and arrays alike."
+        )
     if problem:
         return fail(f"with NumPy arrays: {problem}")
     got, problem = as_array(got, "amdahl", (3,))
@@ -60,10 +69,18 @@ def _noise(seeds, n_params: int) -> np.ndarray:
 
 def check_members_from_seeds(members_from_seeds: Callable) -> bool:
     """`members_from_seeds(center, sigma, seeds)`: all center + sigma*eps, then all minus."""
-    center, sigma, seeds = np.array([1.0, -2.0, 0.5]), 0.1, np.array([7, 11, 13])
+    # 5 parameters and 3 seeds: noise of the wrong length cannot pass by chance
+    center, sigma = np.array([1.0, -2.0, 0.5, 3.0, 0.0]), 0.1
+    seeds = np.array([7, 11, 13])
     eps = _noise(seeds, len(center))
     expected = center + sigma * np.concatenate([eps, -eps])
     got, problem = call(members_from_seeds, center.copy(), sigma, seeds.copy())
+    if problem and "broadcast" in problem:
+        return fail(
+            f"{problem} The noise has the wrong number of columns: each eps needs one number "
+            "per parameter, so make it with noise_from_seeds(seeds, len(center)) (here 5 "
+            "parameters, 3 seeds)."
+        )
     if problem is None:
         got, problem = as_array(got, "members_from_seeds")
     if problem:
@@ -101,6 +118,12 @@ def check_noise_from_table(noise_from_table: Callable) -> bool:
     offsets, n_params = np.array([0, 17, 500, 990]), 10
     expected = np.stack([table[o : o + n_params] for o in offsets])
     got, problem = call(noise_from_table, table.copy(), offsets.copy(), n_params)
+    if problem and "broadcast" in problem:
+        return fail(
+            f"{problem} offsets has shape (4,) and np.arange(n_params) shape (10,): to get a "
+            "(4, 10) grid of indices, make offsets a column first, offsets[:, None] (shape "
+            "(4, 1)), then add np.arange(n_params)."
+        )
     if problem and "out of bounds" in problem:
         return fail(
             f"{problem} The last offset, {offsets[-1]}, is the largest allowed for n_params="
@@ -130,8 +153,34 @@ def check_noise_from_table(noise_from_table: Callable) -> bool:
             "right for the first offsets, wrong for others: use the `offsets` and `n_params` "
             "you are given, not fixed numbers."
         )
+    loop = _python_loop(noise_from_table)
+    if loop:
+        return fail(
+            f"the numbers are right, but the function uses {loop}: with thousands of offsets "
+            "that is thousands of Python steps. Build all the indices at once, "
+            "offsets[:, None] + np.arange(n_params), and index the table once."
+        )
     return report(
         [],
         "one fancy-indexing operation gathers all the noise, and an offset (one integer) "
         "names a noise vector as well as a seed does.",
     )
+
+
+def _python_loop(fn: Callable) -> str | None:
+    """'a for loop' (or another loop) if `fn`'s own source has one; None if not, or if its
+    source cannot be read."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    kinds = {
+        ast.For: "a for loop",
+        ast.While: "a while loop",
+        ast.comprehension: "a loop inside a comprehension",
+    }
+    for node in ast.walk(tree):
+        for kind, name in kinds.items():
+            if isinstance(node, kind):
+                return name
+    return None

@@ -35,6 +35,37 @@ def _reference(arrays: dict, obs: np.ndarray, normalize=True, scale=True) -> np.
     return policy.act(arrays["params"], obs)
 
 
+def _walk(
+    arrays: dict,
+    obs: np.ndarray,
+    last_tanh=True,
+    transposed=False,
+    bias_first=False,
+    hidden=np.tanh,
+    halved=False,
+) -> np.ndarray:
+    """The agent's actions, with one of the usual slips made on purpose (for hints)."""
+    x = (obs - arrays["obs_mean"]) / arrays["obs_std"]
+    params, start = arrays["params"], 0
+    sizes = [int(n) for n in arrays["layer_sizes"]]
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        if bias_first:
+            b = params[start : start + n_out]
+            W = params[start + n_out : start + n_out + n_in * n_out].reshape(n_in, n_out)
+        elif transposed:
+            W = params[start : start + n_in * n_out].reshape(n_out, n_in).T
+            b = params[start + n_in * n_out : start + n_in * n_out + n_out]
+        else:
+            W = params[start : start + n_in * n_out].reshape(n_in, n_out)
+            b = params[start + n_in * n_out : start + n_in * n_out + n_out]
+        start += n_in * n_out + n_out
+        x = x @ W + b
+        last = i == len(sizes) - 2
+        x = (np.tanh(x) if last_tanh else x) if last else hidden(x)
+    low, high = arrays["action_low"], arrays["action_high"]
+    return low + (x + 1) * (high - low) if halved else low + (x + 1) / 2 * (high - low)
+
+
 def check_act_from_file(act_from_file: Callable) -> bool:
     """`act_from_file(arrays, obs)`: a saved tanh agent's actions for a batch of obs."""
     rng = np.random.default_rng(0)
@@ -68,9 +99,19 @@ def check_act_from_file(act_from_file: Callable) -> bool:
          "start with (obs - obs_mean) / obs_std."),
         (_reference(arrays, obs, scale=False), "the actions are still in (-1, 1): scale them "
          "to [action_low, action_high], low + (a + 1) / 2 * (high - low)."),
+        (_walk(arrays, obs, last_tanh=False), "the last layer has no tanh: squash it into "
+         "(-1, 1) with np.tanh before scaling, as for every other layer."),
+        (_walk(arrays, obs, transposed=True), "each W is read transposed: the next n_in * "
+         "n_out numbers reshaped to (n_in, n_out), so that obs @ W works (not (n_out, n_in))."),
+        (_walk(arrays, obs, bias_first=True), "the bias is read before the weights: each layer "
+         "stores W (n_in * n_out numbers) first, then b (n_out)."),
+        (_walk(arrays, obs, hidden=lambda x: np.maximum(x, 0)), "the hidden layers use ReLU: "
+         "this agent file's layers all use tanh."),
+        (_walk(arrays, obs, halved=True), "the scaling is off: low + (a + 1) / 2 * (high - "
+         "low) maps -1 to low and 1 to high."),
     ]  # fmt: skip
     for wrong, hint in hints:
-        if np.allclose(got, wrong):
+        if wrong.shape == got.shape and np.allclose(got, wrong):
             return fail(hint)
     return fail(
         "the actions differ. Walk the layers in order: W is the next n_in * n_out numbers "
@@ -90,7 +131,21 @@ def check_episodes_needed(episodes_needed: Callable) -> bool:
             return fail(problem)
         if got == expected:
             continue
-        if np.isclose(got, (std / margin) ** 2):
+        exact = (std / margin) ** 2
+        if exact != int(exact) and got in (round(exact), int(exact)):
+            return fail(
+                f"episodes_needed({std:g}, {margin:g}) gave {float(got):g}, but (std / margin)**2 "
+                f"is {exact:g}, and {float(got):g} episodes leave the standard error above the "
+                f"margin ({std / np.sqrt(got):.1f} > {margin:g}). Round *up*, with np.ceil: "
+                "round() and int() can round down."
+            )
+        if exact == int(exact) and got == exact + 1:
+            return fail(
+                f"episodes_needed({std:g}, {margin:g}) gave {float(got):g}: with {exact:g} "
+                f"episodes the standard error is exactly {margin:g}, and 'at most' allows that. "
+                "Use <= (or np.ceil of (std / margin)**2), not a strict <."
+            )
+        if np.isclose(got, exact):
             return fail(
                 f"episodes_needed({std:g}, {margin:g}) gave {float(got):g}: round up to a whole "
                 "number of episodes (np.ceil), since a fraction of an episode cannot be played."
@@ -114,8 +169,8 @@ def check_merge_stats(merge_stats: Callable) -> bool:
     got, problem = call(merge_stats, a, b)
     if problem:
         return fail(problem)
-    if not (isinstance(got, tuple) and len(got) == 3):
-        return fail("return a tuple of three: (count, mean, var).")
+    if not (isinstance(got, (tuple, list)) and len(got) == 3):
+        return fail("return three things, as a tuple: (count, mean, var).")
     count, mean, var = got
     if count != len(both):
         return fail(f"the count should be {len(both)}, the two counts added; got {count}.")
@@ -136,7 +191,20 @@ def check_merge_stats(merge_stats: Callable) -> bool:
                 "the variance misses the spread *between* the two batches: add "
                 "count_a * count_b / count * (mean_a - mean_b) ** 2, divided by count."
             )
-        return fail("the variance is wrong; compare it with np.var of both batches together.")
+        if np.allclose(var, both.var(axis=0, ddof=1), rtol=0.02) or np.allclose(
+            var, pooled * len(both) / (len(both) - 1), rtol=0.02
+        ):
+            return fail(
+                "the variance is off by a few percent: is there a count - 1 (ddof=1) somewhere? "
+                "The variances here are np.var's default, the mean square deviation (divide by "
+                "the count, ddof=0), and so should the merged one be."
+            )
+        return fail(
+            "the variance is wrong. Add the two batches' squared deviations, each about its own "
+            "mean (count_a * var_a + count_b * var_b), the spread between the batches "
+            "(count_a * count_b / count * (mean_a - mean_b) ** 2), and divide by count; compare "
+            "with np.var of both batches together."
+        )
     return report(
         [],
         "statistics kept this way can be updated after every generation without storing a "
