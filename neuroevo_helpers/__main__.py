@@ -24,7 +24,8 @@ from .compare import BUDGETS, METHODS, compare
 from .envs import env_spec, evaluate
 from .gifs import record_side_by_side
 from .recipes import RECIPES, build, recipe
-from .training import HELD_OUT_SEED, train
+from .protocol import TEST_SEED, generators, score_on_test, score_on_validation
+from .training import train
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,8 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--seed",
         type=int,
-        default=HELD_OUT_SEED,
-        help=f"first episode seed (default: {HELD_OUT_SEED})",
+        default=TEST_SEED,
+        help=f"first episode seed (default: {TEST_SEED}, the course's test episodes)",
     )
     check.set_defaults(run=run_evaluate)
 
@@ -183,7 +184,7 @@ def run_record(args: argparse.Namespace) -> int:
         args.env,
         ("random", None, None),
         ("evolved", policy, params),
-        seed=args.seed + HELD_OUT_SEED,
+        seed=TEST_SEED + args.seed,  # test episodes: never used to choose the agent
     )
     print(f"wrote {args.out}: random {left.episode_return:g} vs evolved {right.episode_return:g}")
     return 0
@@ -209,37 +210,49 @@ def run_gallery(args: argparse.Namespace) -> int:
     return 0
 
 
+N_VALIDATION = 50  # validation episodes per check; record checks 20 times per run
+
+
 def train_agent(args: argparse.Namespace):
     settings = recipe(args.algo, args.env)
     if args.generations is not None:
         settings["n_generations"] = args.generations
     save = args.save if args.save is not None else args.out.with_suffix(".npz")
     _check_output("--save", save, ".npz")
-    rng = np.random.default_rng(args.seed)
+    rngs = generators(args.seed)
     backend = _cli_backend(args.env, args.backend or "auto")
-    policy, strategy, fitness_fn, refit_fn = build(args.algo, args.env, settings, rng, backend)
-    print(f"training {args.algo.upper()} on {args.env} ({backend}): {settings}")
-    start = time.perf_counter()
-    result = train(strategy, fitness_fn, settings["n_generations"], rng, reevaluate_fn=refit_fn)
-    seconds = time.perf_counter() - start
-    held_out = evaluate(
-        policy, result.best_params, args.env, 100, seed=HELD_OUT_SEED, backend=JUDGE
+    policy, strategy, fitness_fn, refit_fn = build(
+        args.algo, args.env, settings, rngs.noise, backend, init_rng=rngs.init
     )
-    history = {f"history_{k}": np.array(v) for k, v in result.history.items()}  # the curves
+    print(f"training {args.algo.upper()} on {args.env} ({backend}): {settings}")
+    n_generations = settings["n_generations"]
+
+    def validate(params):  # chooses the answer among checkpoints: validation episodes
+        return score_on_validation(policy, params, args.env, N_VALIDATION, backend=backend)
+
+    start = time.perf_counter()
+    result = train(
+        strategy, fitness_fn, n_generations, rngs.episodes, reevaluate_fn=refit_fn,
+        validate_fn=validate, validate_every=max(1, n_generations // 20),
+    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    tested = score_on_test(policy, result.best_params, args.env, 100)  # once, on gymnasium
+    history = {f"history_{k}": np.array(v, dtype=float) for k, v in result.history.items()}
     save_agent(
         save, policy, result.best_params, args.env, algorithm=args.algo, seed=args.seed,
         generations=len(result.history["best"]), env_steps=result.history["env_steps"][-1],
-        seconds=round(seconds, 1), backend=backend, held_out_mean=held_out.fitness,
-        held_out_std=float(held_out.episode_returns.std()), held_out_episodes=100,
+        seconds=round(seconds, 1), backend=backend, validation_mean=result.best_fitness,
+        validation_episodes=N_VALIDATION, test_mean=tested.fitness,
+        test_std=float(tested.episode_returns.std()), test_episodes=100,
         **{k: v for k, v in settings.items() if k != "hidden"}, **history,
     )  # fmt: skip
     threshold = env_spec(args.env).reward_threshold
     verdict = (
         ""
         if threshold is None
-        else f" (threshold {threshold:g}: {'met' if held_out.fitness >= threshold else 'not met'})"
+        else f" (threshold {threshold:g}: {'met' if tested.fitness >= threshold else 'not met'})"
     )
-    print(f"saved {save}: held-out mean {held_out.fitness:.1f} over 100 episodes{verdict}")
+    print(f"saved {save}: test mean {tested.fitness:.1f} over 100 episodes{verdict}")
     return policy, result.best_params
 
 

@@ -1,10 +1,10 @@
 """Random search, the GA, OpenAI-ES and REINFORCE at equal budgets of env steps.
 
-Each run trains one method on one env from one seed until it *solves* the env or spends its
-budget. Solved means: the method's current answer scores at least the threshold as a mean
-over 100 held-out episodes (seeds from `HELD_OUT_SEED` up). That check runs whenever the
-answer's training score reaches the threshold, and at every twentieth of the budget; its
-time counts in the wall-clock seconds, its env steps do not count in the budget.
+Each run trains one method on one env from one seed until its answer passes validation or
+the budget is spent, under the course's protocol (`neuroevo_helpers.protocol`): the answer
+is chosen on validation episodes, and scored once, at the end, on 100 test episodes on
+gymnasium. Solved means both passed. Validation and test time counts in the wall-clock
+seconds; their env steps do not count in the budget.
 
 Used by 07_comparison; the full-size comparison is one command (it takes about half an hour):
 
@@ -20,13 +20,14 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 
+from . import protocol
 from ._files import atomic_path
-from .backends import JUDGE, choose_backend
+from .backends import choose_backend
 from .envs import evaluate, policy_for_env
 from .network import MLP
 from .recipes import build, episodes_fn, policy_for, recipe
 from .reinforce import Reinforce
-from .training import HELD_OUT_SEED, _one_generation
+from .training import _one_generation
 
 # Budgets of env steps per run, and thresholds (Pendulum has none in its spec: -200 is the
 # course's bar for a pendulum held upright from most starts).
@@ -87,85 +88,101 @@ def run(
     budget: int | None = None,
     settings: dict | None = None,
     backend: str = "auto",
+    n_validation: int = 100,
+    n_test: int = protocol.N_TEST,
 ) -> dict:
-    """One run until solved or out of budget; returns its curve and when it solved.
+    """One run under the course's protocol (`neuroevo_helpers.protocol`), until its answer
+    passes validation or the budget is spent.
 
-    `settings` replaces the method's default settings for this env (`settings_for`).
-    Training runs on `backend` (see `nh.evaluate`; the record says which one ran); the
-    held-out checks always on gymnasium (`JUDGE`).
+    Training runs on `backend`. Every twentieth of the budget, and whenever the candidate's
+    training score reaches the threshold, the candidate (the latest center, elite, or the
+    generation's best) is scored on the same `n_validation` validation episodes, on the
+    training backend: validation chooses, it does not judge. The answer is the candidate
+    with the best validation score so far; the run stops at the first validation pass.
+    Then, once, the answer is scored on `n_test` test episodes on gymnasium: the run is
+    *solved* if both passed, and `solved_steps` is where validation passed.
+
+    Validation and test episodes count in the time, not in the budget of env steps.
     """
     budget = budget or BUDGETS[env_id]
     goal = threshold(env_id)
     settings = settings_for(method, env_id) if settings is None else settings
-    rng = np.random.default_rng(seed)
+    rngs = protocol.generators(seed)
     backend = choose_backend(env_id, backend)
-    step = _stepper(method, env_id, settings, rng, backend)
+    step = _stepper(method, env_id, settings, rngs, backend)
     record = {"method": method, "env_id": env_id, "seed": seed, "budget": budget}
     record["backend"] = backend
-    record |= {"env_steps": [], "score": [], "solved_steps": None, "solved_seconds": None}
-    start, env_steps, next_check, best = time.perf_counter(), 0, budget / 20, (None, -np.inf)
-    held, checking = None, 0.0  # checking: seconds spent on held-out checks
-
-    def held_out(params) -> float:
-        nonlocal checking
-        began = time.perf_counter()
-        score = evaluate(policy, params, env_id, 100, HELD_OUT_SEED, backend=JUDGE).fitness
-        checking += time.perf_counter() - began
-        return score
-
+    record |= {"env_steps": [], "score": [], "validation": []}
+    start, env_steps, next_check = time.perf_counter(), 0, budget / 20
+    answer, answer_score, validated_steps = None, -np.inf, None
+    checking = 0.0  # seconds spent on validation and test episodes
     while env_steps < budget:
         params, score, policy, used = step()
         env_steps += used
-        # The answer: the best so far (ties: the newest), as in nh.train; a re-evaluated
-        # elite, or REINFORCE's current policy, is always the answer.
-        if score >= best[1] or method == "REINFORCE" or settings.get("reevaluate"):
-            best = (params, score)
         record["env_steps"].append(env_steps)
-        record["score"].append(float(best[1]))
-        if best[1] >= goal or env_steps >= next_check:
+        record["score"].append(float(score))
+        if score >= goal or env_steps >= next_check or env_steps >= budget:
             next_check = env_steps + budget / 20
-            held = held_out(best[0])
-            if held >= goal:
-                record["solved_steps"] = env_steps
-                record["solved_seconds"] = time.perf_counter() - start
+            began = time.perf_counter()
+            checked = protocol.score_on_validation(
+                policy, params, env_id, n_validation, backend=backend
+            ).fitness
+            checking += time.perf_counter() - began
+            record["validation"].append([env_steps, float(checked)])
+            if checked >= answer_score:  # ties: the newer one
+                answer, answer_score = params, float(checked)
+            if checked >= goal:
+                validated_steps = env_steps
                 break
-    record["seconds"] = time.perf_counter() - start
-    if record["solved_steps"] is None:  # the final answer, judged the same way
-        held = held_out(best[0])
-    record["held_out"] = float(held)
-    record["check_seconds"] = checking  # of "seconds", plus the final check if unsolved
+    record["seconds"] = time.perf_counter() - start  # training and validation
+    began = time.perf_counter()
+    tested = protocol.score_on_test(policy, answer, env_id, n_test).episode_returns
+    record["check_seconds"] = checking + time.perf_counter() - began
+    record["validated_steps"] = validated_steps
+    record["answer_validation"] = answer_score
+    record["test"] = float(tested.mean())
+    record["test_sem"] = float(tested.std(ddof=1) / np.sqrt(len(tested)))
+    record["test_passed"] = protocol.solved(tested, goal)
+    solved = validated_steps is not None and record["test_passed"]
+    record["solved_steps"] = validated_steps if solved else None
+    record["solved_seconds"] = record["seconds"] if solved else None
     return record
 
 
-def _stepper(method: str, env_id: str, settings: dict, rng: np.random.Generator, backend: str):
-    """A function that runs one generation (or update): -> (answer, score, policy, env steps)."""
+def _stepper(method: str, env_id: str, settings: dict, rngs: protocol.Generators, backend: str):
+    """A function that runs one generation (or update): -> (candidate, its training score,
+    policy, env steps). Each purpose draws from its own generator in `rngs`."""
     if method == "REINFORCE":
         policy = policy_for(env_id, settings)
-        params, n_episodes = policy.init_params(rng), settings["n_episodes"]
-        agent = Reinforce(policy, params, env_id, n_episodes, settings["lr"], rng, backend)
+        params, n_episodes = policy.init_params(rngs.init), settings["n_episodes"]
+        agent = Reinforce(policy, params, env_id, n_episodes, settings["lr"], rngs.noise, backend)
 
         def reinforce_step():
-            seed = int(rng.integers(HELD_OUT_SEED))
+            seed = protocol.training_seed(rngs.episodes, 2 * n_episodes)
             batch = agent.step(seed)
             # Its score, like the other methods': the greedy (argmax) policy's mean return,
-            # here on the batch's start states. These monitoring episodes are not training,
-            # so, like the held-out checks, they count in the time but not in the budget.
-            score = evaluate(policy, agent.params, env_id, n_episodes, seed, backend=backend)
+            # on other training episodes. These monitoring episodes are not training, so,
+            # like validation, they count in the time but not in the budget.
+            score = evaluate(
+                policy, agent.params, env_id, n_episodes, seed + n_episodes, backend=backend
+            )
             return agent.params, float(score.fitness), policy, int(batch.running.sum())
 
         return reinforce_step
     if method == "random search":
         policy = policy_for(env_id, settings)
-        strategy = RandomSearch(policy, settings["pop_size"], rng)
+        strategy = RandomSearch(policy, settings["pop_size"], rngs.noise)
         fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"], backend)
         refit_fn = None
     else:
         policy, strategy, fitness_fn, refit_fn = build(
-            method.lower(), env_id, settings, rng, backend
+            method.lower(), env_id, settings, rngs.noise, backend, init_rng=rngs.init
         )
 
     def generation():
-        params, score, _, used = _one_generation(strategy, fitness_fn, rng, refit_fn, 10)
+        params, score, _, used = _one_generation(
+            strategy, fitness_fn, rngs.episodes, refit_fn, 10
+        )
         return params, score, policy, sum(int(u.n_steps) for u in used)
 
     return generation

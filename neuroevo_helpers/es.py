@@ -16,6 +16,13 @@ import numpy as np
 from .network import _check_count
 
 
+def _chi2_two_sided(x: float, df: int) -> float:
+    """Two-sided p-value of x under a chi-squared law with `df` degrees of freedom."""
+    from scipy import stats  # imported here: `import neuroevo_helpers` stays light
+
+    return float(min(1.0, 2 * min(stats.chi2.sf(x, df), stats.chi2.cdf(x, df))))
+
+
 def centered_ranks(fitness: np.ndarray) -> np.ndarray:
     """Fitness replaced by its rank, scaled to [-0.5, 0.5] (the worst gets -0.5).
 
@@ -85,32 +92,66 @@ class ES:
         self.mirrored, self.rank_shaping, self.weight_decay = mirrored, rank_shaping, weight_decay
         self.optimizer = Adam(len(center), lr) if adam else None
         self.generation = 0
-        self._noise = None  # the noise behind the last ask(), (pop_size, n_params)
 
     def ask(self) -> np.ndarray:
         """`pop_size` samples around `center`, `(pop_size, n_params)`; mirrored: +eps, -eps."""
         n = self.pop_size // 2 if self.mirrored else self.pop_size
         eps = self.rng.normal(size=(n, len(self.center)))
-        self._noise = np.concatenate([eps, -eps]) if self.mirrored else eps
-        return self.center + self.sigma * self._noise
+        return self.center + self.sigma * (np.concatenate([eps, -eps]) if self.mirrored else eps)
 
     def tell(self, population: np.ndarray, fitness: np.ndarray) -> None:
-        """Estimate the fitness gradient from the asked population and step `center` up it."""
+        """Estimate the fitness gradient from `population` and step `center` up it.
+
+        Each row's noise is read back from the row itself, `(row - center) / sigma`, so
+        the rows may come in any order (with their fitness in the same order), and a worker
+        may rebuild them from seeds. A population that cannot come from the current search
+        distribution (one from an earlier generation, another ES's, rows that are not
+        mirrored pairs) gets a clear error instead of a silent wrong step.
+        """
         population, fitness = np.asarray(population, dtype=float), np.asarray(fitness, dtype=float)
         expected = (self.pop_size, len(self.center))
-        if self._noise is None or population.shape != expected or fitness.shape != expected[:1]:
+        if population.shape != expected or fitness.shape != expected[:1]:
             raise ValueError(
-                f"tell expects the population from the last ask() {expected} and one fitness "
-                f"per individual ({self.pop_size},); got {population.shape} and "
-                f"{fitness.shape}. Call ask() first, and pass its result back unchanged."
+                f"tell expects a population like ask()'s {expected} and one fitness per "
+                f"individual ({self.pop_size},); got {population.shape} and {fitness.shape}."
             )
+        if not (np.all(np.isfinite(population)) and np.all(np.isfinite(fitness))):
+            raise ValueError("tell got NaN or infinite values in the population or the fitness.")
+        noise = (population - self.center) / self.sigma  # (pop_size, n_params)
+        self._check_noise(noise)
         weights = centered_ranks(fitness) if self.rank_shaping else fitness - fitness.mean()
-        gradient = weights @ self._noise / (self.pop_size * self.sigma)  # (n_params,)
+        gradient = weights @ noise / (self.pop_size * self.sigma)  # (n_params,)
         gradient -= self.weight_decay * self.center  # pulls the parameters toward 0
         step = self.optimizer.step(gradient) if self.optimizer else self.lr * gradient
         self.center = self.center + step
-        self._noise = None
         self.generation += 1
+
+    def _check_noise(self, noise: np.ndarray) -> None:
+        """Could these rows be this generation's samples, N(center, sigma^2 I)?"""
+        hint = (
+            " Pass the population from this generation's ask() (rows in any order, the fitness "
+            "in the same order), before the center or sigma change."
+        )
+        if self.mirrored:
+            # +eps and -eps pair up: sorted by their first number, row k and row n-1-k are
+            # a pair (rounding in (row - center) / sigma allows a tiny mismatch)
+            order = np.argsort(noise[:, 0], kind="stable")
+            gap = np.abs(noise[order] + noise[order[::-1]]).max()
+            if gap > 1e-6 * max(1.0, np.abs(noise).max()):
+                raise ValueError(
+                    "tell got rows that are not mirrored pairs (center + sigma * eps and "
+                    f"center - sigma * eps): the closest pairing is off by {gap:.3g} sigma." + hint
+                )
+            noise = noise[order[len(noise) // 2 :]]  # one of each pair: the independent draws
+        # the sum of squares of independent N(0, 1) numbers follows a chi-squared law
+        df, total = noise.size, float(np.sum(noise**2))
+        p = _chi2_two_sided(total, df)
+        if p < 1e-9:
+            raise ValueError(
+                f"tell got rows that do not look like samples from N(center, sigma^2 I): "
+                f"their noise has a mean square of {total / df:.3g} where about 1 is expected "
+                f"(p = {p:.1g})." + hint
+            )
 
     def state(self) -> dict:
         """Everything needed to resume: arrays and plain numbers, no pickles."""

@@ -71,22 +71,33 @@ def recipe(algo: str, env_id: str) -> dict:
     return dict(recipes.get(env_id, fallback))
 
 
-def build(algo: str, env_id: str, settings: dict, rng: np.random.Generator, backend: str = "auto"):
+def build(
+    algo: str,
+    env_id: str,
+    settings: dict,
+    rng: np.random.Generator,
+    backend: str = "auto",
+    *,
+    init_rng: np.random.Generator | None = None,
+):
     """The policy, the strategy, and its evaluate (and re-evaluate) functions for `train`.
 
-    The episodes run on `backend` (see `nh.evaluate`).
+    The strategy draws its noise from `rng`, the starting networks from `init_rng` (by
+    default `rng` too; `protocol.generators(seed)` gives one generator per purpose). The
+    episodes run on `backend` (see `nh.evaluate`).
     """
     policy = policy_for(env_id, settings)
+    init_rng = rng if init_rng is None else init_rng
     if algo == "ga":
         strategy = GA(
-            policy.init_params(rng, settings["pop_size"]),
+            policy.init_params(init_rng, settings["pop_size"]),
             settings["n_parents"],
             settings["sigma"],
             rng,
         )
     else:
         strategy = ES(
-            policy.init_params(rng),
+            policy.init_params(init_rng),
             settings["pop_size"],
             settings["sigma"],
             settings["lr"],
