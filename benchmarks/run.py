@@ -853,6 +853,9 @@ def targets(
                     "and bookkeeping add little there, and the two timings differ by "
                     "run-to-run noise)"
                     if reached >= 0.95
+                    else f"; (d) reaches {100 * reached:.0f}% of it, the rest being "
+                    "`nh.evaluate`'s own work per step (forward pass, bookkeeping)"
+                    if reached < 0.8
                     else ""
                 )
                 if ceiling < limit
