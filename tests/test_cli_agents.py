@@ -60,7 +60,7 @@ def test_record_trains_saves_and_writes_a_gif(tmp_path, capsys):
     assert iio.improps(gif).shape[0] > 1 and iio.immeta(gif)["loop"] == 0
     agent = load_agent(tmp_path / "cartpole.npz")
     assert agent.info["algorithm"] == "ga" and agent.info["generations"] == 3
-    assert agent.info["held_out_episodes"] == 100 and agent.info["env_steps"] > 0
+    assert agent.info["test_episodes"] == 100 and agent.info["env_steps"] > 0
 
     again = tmp_path / "again.gif"
     assert (
