@@ -23,8 +23,8 @@ from .backends import BACKENDS, JUDGE, choose_backend
 from .compare import BUDGETS, METHODS, compare
 from .envs import env_spec, evaluate
 from .gifs import record_side_by_side
-from .recipes import RECIPES, build, recipe
 from .protocol import TEST_SEED, generators, score_on_test, score_on_validation
+from .recipes import RECIPES, build, recipe
 from .training import train
 
 

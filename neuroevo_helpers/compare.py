@@ -180,9 +180,7 @@ def _stepper(method: str, env_id: str, settings: dict, rngs: protocol.Generators
         )
 
     def generation():
-        params, score, _, used = _one_generation(
-            strategy, fitness_fn, rngs.episodes, refit_fn, 10
-        )
+        params, score, _, used = _one_generation(strategy, fitness_fn, rngs.episodes, refit_fn, 10)
         return params, score, policy, sum(int(u.n_steps) for u in used)
 
     return generation

@@ -18,7 +18,7 @@ import numpy as np
 from ._files import atomic_path
 from .envs import Evaluation
 from .network import _check_count
-from .protocol import MAX_TRAINING_EPISODES, VALIDATION_SEED, training_seed
+from .protocol import VALIDATION_SEED, training_seed
 
 HELD_OUT_SEED = VALIDATION_SEED  # the first seed that is not a training seed
 

@@ -56,7 +56,7 @@ def test_record_trains_saves_and_writes_a_gif(tmp_path, capsys):
         == 0
     )
     out = capsys.readouterr().out
-    assert "held-out mean" in out and "wrote" in out
+    assert "test mean" in out and "wrote" in out
     assert iio.improps(gif).shape[0] > 1 and iio.immeta(gif)["loop"] == 0
     agent = load_agent(tmp_path / "cartpole.npz")
     assert agent.info["algorithm"] == "ga" and agent.info["generations"] == 3

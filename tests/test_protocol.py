@@ -142,7 +142,9 @@ def test_an_es_answer_is_its_latest_center_without_validation():
 
 
 def _es(mirrored=True, seed=0):
-    return nh.ES(np.linspace(-1, 1, 6), 10, 0.3, 0.05, np.random.default_rng(seed), mirrored=mirrored)
+    return nh.ES(
+        np.linspace(-1, 1, 6), 10, 0.3, 0.05, np.random.default_rng(seed), mirrored=mirrored
+    )
 
 
 @pytest.mark.parametrize("mirrored", [True, False])
