@@ -130,6 +130,8 @@ class Interval(NamedTuple):
 
 def success_rate(n_success: int, n_runs: int, confidence: float = 0.95) -> Interval:
     """The share of runs that succeeded, with a Wilson score interval."""
+    if any(int(x) != x for x in (n_success, n_runs)):
+        raise ValueError(f"counts must be whole numbers; got {n_success} of {n_runs}.")
     n_success, n_runs = int(n_success), int(n_runs)
     if n_runs < 1 or not 0 <= n_success <= n_runs:
         raise ValueError(
@@ -170,20 +172,25 @@ def _values(values, name: str, finite: bool = True) -> np.ndarray:
 def _bootstrap(values, statistic, confidence: float, seed: int, name: str) -> Interval:
     values = _values(values, name, finite=name == "iqm_interval")
     estimate = float(statistic(values))
-    if np.ptp(values[np.isfinite(values)]) == 0 and np.all(np.isfinite(values)):
-        return Interval(estimate, estimate, estimate)  # all equal: no spread to resample
-    if not np.all(np.isfinite(values)):  # BCa cannot handle infinities; percentile can
-        method = "percentile"
-    else:
-        method = "BCa"
-    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)  # inf - inf in scipy's diagnostics
-        result = stats.bootstrap(
-            (values,), lambda v, axis=-1: statistic(v, axis=axis), confidence_level=confidence,
-            n_resamples=9999, method=method, rng=np.random.default_rng(seed), vectorized=True,
-        )  # fmt: skip
-    low, high = result.confidence_interval
-    return Interval(estimate, float(low), float(high))
+    if np.all(values == values[0]):  # all equal (all never-solved too): nothing to resample
+        return Interval(estimate, estimate, estimate)
+    # BCa where it can work; percentile where it cannot: with infinities ("never solved"),
+    # or when ties make BCa's acceleration undefined (it then returns NaN)
+    methods = ("BCa", "percentile") if np.all(np.isfinite(values)) else ("percentile",)
+    for method in methods:
+        with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+            # inf - inf in scipy's own diagnostics, and its degenerate-data warning: the
+            # NaN it warns about is handled below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = stats.bootstrap(
+                (values,), lambda v, axis=-1: statistic(v, axis=axis),
+                confidence_level=confidence, n_resamples=9999, method=method,
+                rng=np.random.default_rng(seed), vectorized=True,
+            )  # fmt: skip
+        low, high = (float(x) for x in result.confidence_interval)
+        if not (np.isnan(low) or np.isnan(high)):
+            return Interval(estimate, low, high)
+    raise ValueError(f"{name}: the bootstrap gave no interval for {values.tolist()}.")
 
 
 def verdict(a: Interval, b: Interval, names: tuple[str, str] = ("A", "B")) -> str:

@@ -82,10 +82,13 @@ def train(
                 f"the strategy needs an n_elite <= n_candidates={n_candidates}; "
                 f"{type(strategy).__name__} has n_elite={getattr(strategy, 'n_elite', None)}."
             )
-    best_params, best_fitness = None, -np.inf
+    best_params, best_fitness, latest = None, -np.inf, None
     history = {"best": [], "mean": [], "validation": [], "episodes": [], "env_steps": []}
+    mode = "validation" if validate_fn is not None else "training"  # what chooses the answer
     if checkpoint is not None and Path(checkpoint).exists():
-        best_params, best_fitness, history = _load_checkpoint(checkpoint, strategy, rng)
+        best_params, best_fitness, history, saved_mode = _load_checkpoint(checkpoint, strategy, rng)
+        if saved_mode != mode:  # chosen another way: choose again from here on
+            best_params, best_fitness = None, -np.inf
     from tqdm.auto import tqdm  # imported here: `import neuroevo_helpers` stays light
 
     latest_kind = getattr(strategy, "center", None) is not None or reevaluate_fn is not None
@@ -96,7 +99,7 @@ def train(
             params, score, fitness, used = _one_generation(
                 strategy, evaluate_fn, rng, reevaluate_fn, n_candidates
             )
-            generation = len(history["best"]) + 1
+            generation, latest = len(history["best"]) + 1, params
             checked = None
             if validate_fn is not None and (
                 generation % validate_every == 0 or generation == n_generations
@@ -109,7 +112,9 @@ def train(
                 best_params, best_fitness = params, score
             _record(history, score, checked, fitness, used)
             if checkpoint is not None:
-                _save_checkpoint(checkpoint, strategy, rng, best_params, best_fitness, history)
+                _save_checkpoint(
+                    checkpoint, strategy, rng, best_params, best_fitness, history, mode
+                )
             bar.update()
             bar.set_postfix(answer=f"{best_fitness:.1f}", mean=f"{history['mean'][-1]:.1f}")
     except KeyboardInterrupt:  # Ctrl-C, or the stop button in a notebook
@@ -117,6 +122,10 @@ def train(
         print(f"Interrupted after {len(history['best'])} generations; returning the answer so far.")
     finally:
         bar.close()
+    if best_params is None and latest is not None and validate_fn is not None:
+        # stopped before the first validation: the latest candidate is the only one
+        result = validate_fn(latest)
+        best_params, best_fitness = latest, float(getattr(result, "fitness", result))
     if best_params is None:
         raise RuntimeError("Stopped before the answer was first chosen: nothing to return.")
     return TrainResult(best_params, best_fitness, history, interrupted)
@@ -162,7 +171,7 @@ def _record(history: dict, score: float, checked, fitness: np.ndarray, used: lis
     history["env_steps"].append(previous[1] + sum(int(r.n_steps) for r in used))
 
 
-def _save_checkpoint(path, strategy, rng, best_params, best_fitness, history) -> None:
+def _save_checkpoint(path, strategy, rng, best_params, best_fitness, history, mode) -> None:
     """Write the run to a .npz (arrays, plus JSON text for the rest: no pickles), atomically."""
     path = Path(path)
     state = strategy.state()
@@ -173,12 +182,15 @@ def _save_checkpoint(path, strategy, rng, best_params, best_fitness, history) ->
         "rng_state": rng.bit_generator.state,
         "best_fitness": best_fitness,
         "history": history,
+        "answer_mode": mode,
+        "has_answer": best_params is not None,
     }
+    answer = np.zeros(0) if best_params is None else best_params  # none chosen yet
     with atomic_path(path) as tmp:
-        np.savez(tmp, best_params=best_params, meta=np.array(json.dumps(meta)), **arrays)
+        np.savez(tmp, best_params=answer, meta=np.array(json.dumps(meta)), **arrays)
 
 
-def _load_checkpoint(path, strategy, rng) -> tuple[np.ndarray, float, dict]:
+def _load_checkpoint(path, strategy, rng) -> tuple[np.ndarray | None, float, dict, str]:
     with np.load(path, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
         if meta["strategy_class"] != type(strategy).__name__:
@@ -189,4 +201,8 @@ def _load_checkpoint(path, strategy, rng) -> tuple[np.ndarray, float, dict]:
         arrays = {k.split(".", 1)[1]: data[k] for k in data.files if k.startswith("strategy.")}
         strategy.set_state({**meta["strategy"], **arrays})
         rng.bit_generator.state = meta["rng_state"]
-        return data["best_params"], float(meta["best_fitness"]), meta["history"]
+        history = meta["history"]
+        history.setdefault("validation", [None] * len(history["best"]))  # older checkpoints
+        answer = data["best_params"] if meta.get("has_answer", True) else None
+        mode = meta.get("answer_mode", "training")
+        return answer, float(meta["best_fitness"]), history, mode

@@ -270,3 +270,89 @@ def test_words_follow_the_intervals():
     assert protocol.verdict(b, a, ("raw", "ranks")).startswith("ranks is higher")
     five, three = protocol.success_rate(5, 5), protocol.success_rate(3, 5)  # 06's old claim
     assert protocol.verdict(five, three).startswith("no clear difference")
+
+
+# ---------------------------------------------------------------------------------------
+# Edge cases found in review
+
+
+def test_bootstrap_survives_ties_and_runs_that_never_solve():
+    tied = [500.0] * 8 + [300.0, 200.0]  # CartPole: returns stop at 500
+    for interval in (protocol.median_interval(tied), protocol.iqm_interval(tied)):
+        assert np.isfinite([interval.low, interval.high]).all() and interval.high == 500
+    assert protocol.median_interval([np.inf] * 10) == (np.inf, np.inf, np.inf)
+    with pytest.raises(ValueError, match="whole numbers"):
+        protocol.success_rate(2.7, 10)
+
+
+def test_es_tell_accepts_rows_that_went_through_float32():
+    """A worker may send its population back as float32: rounding is not a wrong population."""
+    policy = nh.policy_for_env("CartPole-v1")
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        es = nh.ES(3 * policy.init_params(rng), 50, 0.02, 0.1, rng)
+        es.tell(es.ask().astype(np.float32), rng.normal(size=50))
+
+
+def test_es_tell_refuses_an_earlier_generation_without_mirrors():
+    rng = np.random.default_rng(0)
+    es = nh.ES(np.zeros(100), 20, 0.1, 0.1, rng, mirrored=False)
+    population = es.ask()
+    es.tell(population, rng.normal(size=20))
+    with pytest.raises(ValueError, match="N\\(center, sigma\\^2 I\\)|centred somewhere else"):
+        es.tell(population, rng.normal(size=20))
+
+
+def test_es_tell_refuses_swapped_columns_around_a_zero_center():
+    rng = np.random.default_rng(0)
+    es = nh.ES(np.zeros(6), 10, 0.3, 0.05, rng)
+    with pytest.raises(ValueError, match="not mirrored pairs"):
+        population = es.ask()
+        swapped = population.copy()
+        swapped[:5] = swapped[:5, ::-1]  # the + rows lose their mirrors
+        es.tell(swapped, np.zeros(10))
+
+
+def _cartpole_ga(seed):
+    policy = nh.policy_for_env("CartPole-v1")
+    rng = np.random.default_rng(seed)
+    ga = nh.GA(policy.init_params(rng, 8), n_parents=2, sigma=0.1, rng=rng)
+
+    def fitness(population, episode_seed):
+        return nh.evaluate(policy, population, "CartPole-v1", 1, episode_seed)
+
+    def validate(params):
+        return protocol.score_on_validation(policy, params, "CartPole-v1", 3)
+
+    return ga, fitness, validate, rng
+
+
+def test_a_run_validated_every_few_generations_resumes_and_stops_cleanly(tmp_path):
+    path = tmp_path / "run.npz"
+    ga, fitness, validate, rng = _cartpole_ga(0)
+    run = dict(validate_fn=validate, validate_every=4, progress=False)
+    nh.train(ga, fitness, 2, rng, checkpoint=path, **run)  # no answer chosen yet: saved anyway
+    ga, fitness, validate, rng = _cartpole_ga(0)
+    resumed = nh.train(ga, fitness, 6, rng, checkpoint=path, **run)
+    ga, fitness, validate, rng = _cartpole_ga(0)
+    whole = nh.train(ga, fitness, 6, rng, **run)
+    # the same run; the first call also validated its own last generation (the second)
+    for key in ("best", "mean", "episodes", "env_steps"):
+        assert resumed.history[key] == whole.history[key], key
+    assert whole.history["validation"][:4] == [None, None, None, whole.history["validation"][3]]
+    assert resumed.history["validation"][1] is not None and resumed.history["validation"][3]
+    assert resumed.best_fitness == max(v for v in resumed.history["validation"] if v is not None)
+
+    # Ctrl-C before the first validation: the latest candidate, validated then
+    ga, fitness, validate, rng = _cartpole_ga(1)
+    calls = []
+
+    def stop_at_second(population, seed):
+        calls.append(seed)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return fitness(population, seed)
+
+    result = nh.train(ga, stop_at_second, 6, rng, **run)
+    assert result.interrupted and result.best_params is not None
+    assert result.best_fitness == validate(result.best_params).fitness
