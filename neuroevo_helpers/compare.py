@@ -217,3 +217,51 @@ def compare(
         with atomic_path(Path(out)) as tmp:
             tmp.write_text(json.dumps(results, indent=1))
     return results
+
+
+# ---------------------------------------------------------------------------------------
+# Fair tuning: the same small budget for every method, on seeds that are never reported
+
+TUNING_SEEDS = (1000, 1001, 1002)  # reported runs use seeds 0, 1, 2, ...: never these
+# Four settings per method: what each one changes from its defaults (settings_for).
+TUNING_GRIDS = {
+    "random search": [dict(pop_size=p) for p in (16, 32, 64, 128)],
+    "GA": [dict(sigma=s) for s in (0.03, 0.1, 0.3, 1.0)],
+    "ES": [dict(sigma=s, lr=lr) for s, lr in ((0.05, 0.03), (0.1, 0.1), (0.2, 0.1), (0.5, 0.3))],
+    "REINFORCE": [dict(lr=lr) for lr in (0.003, 0.01, 0.03, 0.1)],
+}
+
+
+def tune(
+    method: str,
+    env_id: str,
+    grid: list[dict] | None = None,
+    seeds=TUNING_SEEDS,
+    budget: int | None = None,
+    backend: str = "auto",
+) -> dict:
+    """Try each setting of `grid` (default: TUNING_GRIDS[method]) from each tuning seed, and
+    choose the one whose runs reach validation soonest (median env steps; a run that never
+    passes counts as infinitely slow; ties: the higher median validation score).
+
+    Only validation decides: every run also plays its test episodes (compare.run always
+    does), but the choice never reads them. Returns the settings chosen, and every run.
+    """
+    if set(seeds) & set(range(0, 1000)):
+        raise ValueError(
+            f"tuning seeds must not overlap the reported seeds (0-999); got {sorted(seeds)}. "
+            f"Use seeds from {TUNING_SEEDS[0]} up."
+        )
+    grid = TUNING_GRIDS[method] if grid is None else grid
+    base = settings_for(method, env_id)
+    tried = []
+    for change in grid:
+        settings = {**base, **change}
+        runs = [run(method, env_id, s, budget, settings=settings, backend=backend) for s in seeds]
+        steps = [r["validated_steps"] if r["validated_steps"] is not None else np.inf for r in runs]
+        score = float(np.median([r["answer_validation"] for r in runs]))
+        tried.append(dict(change=change, median_steps=float(np.median(steps)), score=score,
+                          runs=runs))  # fmt: skip
+    best = min(tried, key=lambda t: (t["median_steps"], -t["score"]))
+    return {"method": method, "env_id": env_id, "seeds": list(seeds),
+            "settings": {**base, **best["change"]}, "tried": tried}  # fmt: skip

@@ -356,3 +356,25 @@ def test_a_run_validated_every_few_generations_resumes_and_stops_cleanly(tmp_pat
     result = nh.train(ga, stop_at_second, 6, rng, **run)
     assert result.interrupted and result.best_params is not None
     assert result.best_fitness == validate(result.best_params).fitness
+
+
+def test_tuning_uses_its_own_seeds_and_only_validation_to_choose(monkeypatch):
+    grid = [dict(sigma=0.1), dict(sigma=1.0)]
+    run = dict(grid=grid, seeds=(1000, 1001), budget=20_000)
+    tuned = compare.tune("GA", "CartPole-v1", **run)
+    assert [r["seed"] for t in tuned["tried"] for r in t["runs"]] == [1000, 1001] * 2
+    # with the test episodes' scores turned upside down, the same setting is chosen
+    real = protocol.score_on_test
+
+    def upside_down(*args, **kwargs):
+        result = real(*args, **kwargs)
+        return result._replace(episode_returns=-result.episode_returns, fitness=-result.fitness)
+
+    monkeypatch.setattr(protocol, "score_on_test", upside_down)
+    again = compare.tune("GA", "CartPole-v1", **run)
+    assert again["settings"] == tuned["settings"]
+    assert [r["test"] for t in again["tried"] for r in t["runs"]] == [
+        -r["test"] for t in tuned["tried"] for r in t["runs"]
+    ]  # the patch did reach the runs
+    with pytest.raises(ValueError, match="must not overlap the reported seeds"):
+        compare.tune("GA", "CartPole-v1", grid, seeds=(0, 1000))
