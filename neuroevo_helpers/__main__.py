@@ -11,6 +11,7 @@ python -m neuroevo_helpers compare --backend gymnasium --out assets/07_compariso
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import time
@@ -18,9 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ._files import atomic_path
 from .agents import load_agent, save_agent
 from .backends import BACKENDS, JUDGE, choose_backend
-from .compare import BUDGETS, METHODS, compare
+from .compare import BUDGETS, METHODS, compare, methods_for, tune
 from .envs import env_spec, evaluate
 from .gifs import record_side_by_side
 from .protocol import TEST_SEED, generators, score_on_test, score_on_validation
@@ -140,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
         "that fit the env)",
     )
     versus.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 per method (default: 5)")
+    versus.add_argument(
+        "--tune",
+        action="store_true",
+        help="instead of comparing, tune each method: the four settings of its grid from the "
+        "tuning seeds 1000-1002 (never reported), chosen on validation; --seeds is ignored",
+    )
     versus.add_argument(
         "--backend",
         default="auto",
@@ -283,7 +291,25 @@ def run_compare(args: argparse.Namespace) -> int:
     _check_output("--out", args.out, ".json")
     for env_id in args.env:
         _cli_backend(env_id, args.backend)
-    compare(args.env, range(args.seeds), out=args.out, methods=args.methods, backend=args.backend)
+    if args.tune:
+        tuned = [
+            tune(method, env_id, backend=args.backend)
+            for env_id in args.env
+            for method in methods_for(env_id)
+            if args.methods is None or method in args.methods
+        ]
+        for t in tuned:
+            print(f"{t['env_id']:<12} {t['method']:<14} chose {t['settings']}", flush=True)
+        with atomic_path(args.out) as tmp:
+            command = f"python -m neuroevo_helpers compare --tune --env {' '.join(args.env)}"
+            if args.methods:
+                command += f" --methods {' '.join(repr(m) for m in args.methods)}"
+            command += f" --backend {args.backend} --out {args.out}"
+            tmp.write_text(json.dumps({"command": command, "tuning": tuned}, indent=1))
+    else:
+        compare(
+            args.env, range(args.seeds), out=args.out, methods=args.methods, backend=args.backend
+        )
     print(f"wrote {args.out}")
     return 0
 
