@@ -18,9 +18,11 @@ import numpy as np
 from ._files import atomic_path
 from .envs import Evaluation
 from .network import _check_count
-from .protocol import VALIDATION_SEED, training_seed
+from .protocol import TEST_SEED, training_seed
 
-HELD_OUT_SEED = VALIDATION_SEED  # the first seed that is not a training seed
+# Held-out episodes that *judge* (never choose) are the protocol's test episodes. Those that
+# choose (an answer, when to stop, a setting) are validation episodes: protocol.VALIDATION_SEED.
+HELD_OUT_SEED = TEST_SEED
 
 
 class TrainResult(NamedTuple):

@@ -4,9 +4,8 @@ import numpy as np
 
 from ..backends import JUDGE
 from ..envs import evaluate, policy_for_env
+from ..training import HELD_OUT_SEED  # test episodes: never used in training or to choose
 from . import call, report
-
-HELD_OUT_SEED = 10**9  # the held-out episodes used by the notebook, never used in training
 
 
 def check_top_k(top_k) -> bool:
