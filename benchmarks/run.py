@@ -715,8 +715,9 @@ def memory_table(rows: list[dict]) -> list[str]:
 
 def solve_table(rows: list[dict], wall: dict) -> list[str]:
     lines = [
-        "**Time to solve** (held-out mean over 100 episodes >= the env's threshold; the "
-        "checks are timed too)",
+        "**Time to solve** (under the course's protocol: the first validation pass, 100 "
+        "episodes, counted only if the answer then passes 100 test episodes on gymnasium; "
+        "validation and test are timed too)",
         "",
         SOLVE_HEADER,
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
