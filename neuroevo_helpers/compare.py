@@ -241,8 +241,10 @@ def tune(
     backend: str = "auto",
 ) -> dict:
     """Try each setting of `grid` (default: TUNING_GRIDS[method]) from each tuning seed, and
-    choose the one whose runs reach validation soonest (median env steps; a run that never
-    passes counts as infinitely slow; ties: the higher median validation score).
+    choose by `_choose`: most runs that pass validation, then the fewest median env steps
+    to pass (a run that never passes counts as infinitely slow); where settings tie on both,
+    the method's default if it is among them (nothing shows a reason to move), else the
+    higher median validation score.
 
     Only validation decides: every run also plays its test episodes (compare.run always
     does), but the choice never reads them. Returns the settings chosen, and every run.
@@ -260,8 +262,17 @@ def tune(
         runs = [run(method, env_id, s, budget, settings=settings, backend=backend) for s in seeds]
         steps = [r["validated_steps"] if r["validated_steps"] is not None else np.inf for r in runs]
         score = float(np.median([r["answer_validation"] for r in runs]))
-        tried.append(dict(change=change, median_steps=float(np.median(steps)), score=score,
-                          runs=runs))  # fmt: skip
-    best = min(tried, key=lambda t: (t["median_steps"], -t["score"]))
+        n_passed = sum(r["validated_steps"] is not None for r in runs)
+        tried.append(dict(change=change, n_passed=n_passed, median_steps=float(np.median(steps)),
+                          score=score, runs=runs))  # fmt: skip
+    best = _choose(tried, base)
     return {"method": method, "env_id": env_id, "seeds": list(seeds),
             "settings": {**base, **best["change"]}, "tried": tried}  # fmt: skip
+
+
+def _choose(tried: list[dict], base: dict) -> dict:
+    """The setting `tune` keeps (see its docstring); reads validation results only."""
+    key = lambda t: (-t["n_passed"], t["median_steps"])  # noqa: E731
+    tied = [t for t in tried if key(t) == min(key(t) for t in tried)]
+    default = [t for t in tied if all(base.get(k) == v for k, v in t["change"].items())]
+    return default[0] if default else max(tied, key=lambda t: t["score"])

@@ -378,3 +378,18 @@ def test_tuning_uses_its_own_seeds_and_only_validation_to_choose(monkeypatch):
     ]  # the patch did reach the runs
     with pytest.raises(ValueError, match="must not overlap the reported seeds"):
         compare.tune("GA", "CartPole-v1", grid, seeds=(0, 1000))
+
+
+def test_tuning_keeps_the_default_where_the_data_cannot_tell_settings_apart():
+    def tried(change, n_passed, steps, score):
+        return dict(change=change, n_passed=n_passed, median_steps=steps, score=score)
+
+    base = dict(sigma=0.1, lr=0.1)
+    same = [tried(dict(sigma=s), 3, 8e4, score) for s, score in ((0.03, -80), (0.1, -95))]
+    assert compare._choose(same, base)["change"] == dict(sigma=0.1)  # a tie: stay
+    faster = same + [tried(dict(sigma=1.0), 3, 5e4, -99)]
+    assert compare._choose(faster, base)["change"] == dict(sigma=1.0)  # faster wins
+    more = faster + [tried(dict(sigma=3.0), 3, 6e5, -90), tried(dict(sigma=9.0), 2, 1e4, -80)]
+    assert compare._choose(more, base)["change"] == dict(sigma=1.0)  # passing counts first
+    apart = [tried(dict(sigma=s), 0, np.inf, score) for s, score in ((0.3, -700), (1.0, -300))]
+    assert compare._choose(apart, base)["change"] == dict(sigma=1.0)  # none pass: best score
