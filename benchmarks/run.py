@@ -86,14 +86,15 @@ from neuroevo_helpers.backends import (
     _threads,
     choose_backend,
     envpool_installed,
+    envpool_turned_off,
 )
 from neuroevo_helpers.network import ACTIVATIONS
 from neuroevo_helpers.training import HELD_OUT_SEED, _one_generation
 
 
-def NO_ENVPOOL_HERE() -> str:
+def no_envpool_here() -> str:
     """What an envpool cell says when envpool does not run here."""
-    if os.environ.get("NEUROEVO_NO_ENVPOOL", "") not in ("", "0"):
+    if envpool_turned_off():
         return "envpool is turned off here (NEUROEVO_NO_ENVPOOL)"
     return "envpool is not installed here"
 
@@ -504,7 +505,7 @@ def memory(quick: bool) -> list[dict]:
     for backend in ("envpool", "gymnasium"):
         row = dict(backend=backend, pop_size=pop_size, n_episodes=n_episodes, cap=cap)
         if backend == "envpool" and not envpool_installed():
-            rows.append({**row, "error": NO_ENVPOOL_HERE()})
+            rows.append({**row, "error": no_envpool_here()})
             continue
         child = subprocess.run(
             [sys.executable, "-c", MEMORY_CHILD, backend, str(pop_size), str(n_episodes), str(cap)],
@@ -835,7 +836,7 @@ def targets(
         name = f"{r['env_id']}: (d) batched, envpool over (b) one network at a time"
         value = ratio(r, "d", "b")
         if value is None:
-            checks.append((name, f">= {limit:.0f}x", "-", None, NO_ENVPOOL_HERE()))
+            checks.append((name, f">= {limit:.0f}x", "-", None, no_envpool_here()))
             continue
         why = ""
         if value < limit and "envpool_alone" in r:

@@ -171,9 +171,9 @@ def run_record(args: argparse.Namespace) -> int:
         given = [
             option
             for option, value in (
-                ("--backend", getattr(args, "backend", None)),
+                ("--backend", args.backend),
                 ("--generations", args.generations),
-                ("--save", getattr(args, "save", None)),
+                ("--save", args.save),
             )
             if value is not None
         ]
@@ -212,8 +212,14 @@ def run_gallery(args: argparse.Namespace) -> int:
         print(f"record --env {env_id} --agent {path} --out {args.out / path.stem}.gif --seed 0")
         run_record(
             argparse.Namespace(
-                env=env_id, agent=path, out=args.out / f"{path.stem}.gif", seed=0, generations=None
-            )
+                env=env_id,
+                agent=path,
+                out=args.out / f"{path.stem}.gif",
+                seed=0,
+                generations=None,
+                backend=None,
+                save=None,
+            )  # what `record --agent` gets: nothing about training
         )
     return 0
 

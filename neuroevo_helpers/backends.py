@@ -56,13 +56,14 @@ NO_ENVPOOL = (
 _said_no_envpool = False
 
 
-def _turned_off() -> bool:
+def envpool_turned_off() -> bool:
+    """Is envpool turned off by `NEUROEVO_NO_ENVPOOL` (set, and not "0")?"""
     return os.environ.get("NEUROEVO_NO_ENVPOOL", "") not in ("", "0")
 
 
 def no_envpool_reason() -> str:
     """Why envpool does not serve here, in one sentence or two, worded for the situation."""
-    if _turned_off():
+    if envpool_turned_off():
         return (
             "envpool is turned off here (NEUROEVO_NO_ENVPOOL is set): every env runs on "
             "gymnasium alone, as on a machine without envpool."
@@ -76,7 +77,7 @@ def envpool_installed() -> bool:
     `NEUROEVO_NO_ENVPOOL=1` in the environment makes the course behave as if it were not,
     to check on one machine what a learner without envpool sees.
     """
-    if _turned_off():
+    if envpool_turned_off():
         return False
     return importlib.util.find_spec("envpool") is not None
 
@@ -97,7 +98,7 @@ def choose_backend(env_id: str, backend: str = "auto", last_seed: int = 0) -> st
         if not envpool_installed():
             fix = (
                 "unset NEUROEVO_NO_ENVPOOL"
-                if _turned_off()
+                if envpool_turned_off()
                 else "install it with `pip install envpool` (Python 3.11-3.13)"
             )
             raise ValueError(

@@ -25,12 +25,11 @@ def _agent_arrays(rng: np.random.Generator) -> dict:
     }
 
 
-def _reference(arrays: dict, obs: np.ndarray, normalize=True, scale=True) -> np.ndarray:
+def _reference(arrays: dict, obs: np.ndarray) -> np.ndarray:
+    """The right actions, from the package's own network."""
     from ..network import MLP
 
-    kept = {k: tuple(arrays[k]) for k in ("obs_mean", "obs_std") if normalize}
-    if scale:
-        kept |= {k: tuple(arrays[k]) for k in ("action_low", "action_high")}
+    kept = {k: tuple(arrays[k]) for k in ("obs_mean", "obs_std", "action_low", "action_high")}
     policy = MLP(tuple(arrays["layer_sizes"]), "tanh", "tanh", **kept)
     return policy.act(arrays["params"], obs)
 
@@ -43,9 +42,11 @@ def _walk(
     bias_first=False,
     hidden=np.tanh,
     halved=False,
+    normalize=True,
+    scale=True,
 ) -> np.ndarray:
     """The agent's actions, with one of the usual slips made on purpose (for hints)."""
-    x = (obs - arrays["obs_mean"]) / arrays["obs_std"]
+    x = (obs - arrays["obs_mean"]) / arrays["obs_std"] if normalize else obs
     params, start = arrays["params"], 0
     sizes = [int(n) for n in arrays["layer_sizes"]]
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -62,6 +63,8 @@ def _walk(
         x = x @ W + b
         last = i == len(sizes) - 2
         x = (np.tanh(x) if last_tanh else x) if last else hidden(x)
+    if not scale:
+        return x
     low, high = arrays["action_low"], arrays["action_high"]
     return low + (x + 1) * (high - low) if halved else low + (x + 1) / 2 * (high - low)
 
@@ -95,9 +98,9 @@ def check_act_from_file(act_from_file: Callable) -> bool:
             "that is all an agent file needs to run: np.load, then a few lines of NumPy.",
         )
     hints = [
-        (_reference(arrays, obs, normalize=False), "the observations are not normalised: "
+        (_walk(arrays, obs, normalize=False), "the observations are not normalised: "
          "start with (obs - obs_mean) / obs_std."),
-        (_reference(arrays, obs, scale=False), "the actions are still in (-1, 1): scale them "
+        (_walk(arrays, obs, scale=False), "the actions are still in (-1, 1): scale them "
          "to [action_low, action_high], low + (a + 1) / 2 * (high - low)."),
         (_walk(arrays, obs, last_tanh=False), "the last layer has no tanh: squash it into "
          "(-1, 1) with np.tanh before scaling, as for every other layer."),
