@@ -6,9 +6,10 @@ is chosen on validation episodes, and scored once, at the end, on 100 test episo
 gymnasium. Solved means both passed. Validation and test time counts in the wall-clock
 seconds; their env steps do not count in the budget.
 
-Used by 07_comparison; the full-size comparison is one command (it takes about half an hour):
+Used by 07_comparison and 09; 07's stored comparison is one command (15-45 minutes):
 
-    python -m neuroevo_helpers compare --backend gymnasium --out assets/07_comparison.json
+    python -m neuroevo_helpers compare --env Acrobot-v1 Pendulum-v1 --seeds 10 \
+        --backend auto --out assets/07_comparison.json
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import gymnasium as gym
 import numpy as np
@@ -41,6 +43,14 @@ THRESHOLDS = {"Pendulum-v1": -200.0}
 METHODS = ("random search", "GA", "ES", "REINFORCE")
 REINFORCE_SETTINGS = dict(hidden=16, n_episodes=10, lr=0.01)
 RANDOM_SEARCH_SETTINGS = dict(hidden=16, pop_size=64, n_episodes=3)
+# What `tune` chose where it moved from the defaults above (assets/tuning.json); the GA's
+# and ES's tuned settings are in their recipes.
+TUNED = {
+    ("random search", "CartPole-v1"): dict(pop_size=32),
+    ("random search", "Acrobot-v1"): dict(pop_size=16),
+    ("REINFORCE", "CartPole-v1"): dict(lr=0.03),
+    ("REINFORCE", "Acrobot-v1"): dict(lr=0.3),
+}
 
 
 def threshold(env_id: str) -> float:
@@ -78,6 +88,7 @@ def settings_for(method: str, env_id: str) -> dict:
     if method in ("GA", "ES"):
         return recipe(method.lower(), env_id)
     settings = RANDOM_SEARCH_SETTINGS if method == "random search" else REINFORCE_SETTINGS
+    settings = {**settings, **TUNED.get((method, env_id), {})}
     return {**settings, "normalize": recipe("ga", env_id).get("normalize", False)}
 
 
@@ -193,26 +204,29 @@ def compare(
     budget_scale: float = 1.0,
     methods=None,
     backend: str = "auto",
+    progress: bool = True,
 ) -> dict:
     """Every method (or those in `methods`) on every env from every seed, training on
-    `backend`; written to `out` as JSON if given."""
+    `backend`; written to `out` as JSON if given. A progress bar counts the runs."""
+    from tqdm.auto import tqdm
+
     unknown = sorted(set(methods or ()) - set(METHODS))
     if unknown:
         raise ValueError(f"Unknown methods {unknown}; choose from {list(METHODS)}.")
+    seeds = list(seeds)
+    todo = [(env_id, method) for env_id in env_ids for method in methods_for(env_id)
+            if methods is None or method in methods]  # fmt: skip
     results = {"runs": [], "settings": {}, "budgets": {}, "thresholds": {}}
-    for env_id in env_ids:
+    bar = tqdm(total=len(todo) * len(seeds), unit="run", disable=not progress)
+    for env_id, method in todo:
         budget = int(BUDGETS[env_id] * budget_scale)
         results["budgets"][env_id], results["thresholds"][env_id] = budget, threshold(env_id)
-        for method in [m for m in methods_for(env_id) if methods is None or m in methods]:
-            results["settings"][f"{method} on {env_id}"] = settings_for(method, env_id)
-            for seed in seeds:
-                results["runs"].append(run(method, env_id, seed, budget, backend=backend))
-                done = results["runs"][-1]
-                print(
-                    f"{env_id:<12} {method:<14} seed {seed}: solved at "
-                    f"{done['solved_steps']} steps, {done['seconds']:.1f} s",
-                    flush=True,
-                )
+        results["settings"][f"{method} on {env_id}"] = settings_for(method, env_id)
+        for seed in seeds:
+            bar.set_description(f"{method} on {env_id}, seed {seed}")
+            results["runs"].append(run(method, env_id, seed, budget, backend=backend))
+            bar.update()
+    bar.close()
     if out is not None:
         with atomic_path(Path(out)) as tmp:
             tmp.write_text(json.dumps(results, indent=1))
@@ -226,9 +240,9 @@ TUNING_SEEDS = (1000, 1001, 1002)  # reported runs use seeds 0, 1, 2, ...: never
 # Four settings per method: what each one changes from its defaults (settings_for).
 TUNING_GRIDS = {
     "random search": [dict(pop_size=p) for p in (16, 32, 64, 128)],
-    "GA": [dict(sigma=s) for s in (0.03, 0.1, 0.3, 1.0)],
-    "ES": [dict(sigma=s, lr=lr) for s, lr in ((0.05, 0.03), (0.1, 0.1), (0.2, 0.1), (0.5, 0.3))],
-    "REINFORCE": [dict(lr=lr) for lr in (0.003, 0.01, 0.03, 0.1)],
+    "GA": [dict(sigma=s) for s in (0.1, 0.3, 1.0, 3.0)],
+    "ES": [dict(sigma=s, lr=lr) for s, lr in ((0.1, 0.1), (0.2, 0.1), (0.5, 0.3), (1.0, 1.0))],
+    "REINFORCE": [dict(lr=lr) for lr in (0.01, 0.03, 0.1, 0.3)],
 }
 
 
@@ -276,3 +290,106 @@ def _choose(tried: list[dict], base: dict) -> dict:
     tied = [t for t in tried if key(t) == min(key(t) for t in tried)]
     default = [t for t in tied if all(base.get(k) == v for k, v in t["change"].items())]
     return default[0] if default else max(tied, key=lambda t: t["score"])
+
+
+# ---------------------------------------------------------------------------------------
+# Reading results: one row per method, and curves of the answer's validation score
+
+
+class Summary(NamedTuple):
+    """One method on one env, over its seeds (07 and 09 print and plot these)."""
+
+    n_runs: int
+    n_validated: int  # runs whose answer passed validation
+    solved: protocol.Interval  # share whose answer then passed its test too (Wilson)
+    steps: protocol.Interval  # median env steps to solve, "never" counted as infinite
+    seconds: float  # median wall-clock seconds to solve (inf if half never solved)
+
+
+def summarize(results: dict, env_id: str, methods=None) -> dict[str, Summary]:
+    """Per method: runs that passed validation and that were solved (validation, then test),
+    with a 95% interval; median env steps and seconds to solve, with a bootstrap interval
+    for the steps. A run that was not solved counts as infinitely slow."""
+    rows = {}
+    for method in methods or methods_for(env_id):
+        runs = [r for r in results["runs"] if r["env_id"] == env_id and r["method"] == method]
+        if not runs:
+            continue
+        steps = [np.inf if r["solved_steps"] is None else r["solved_steps"] for r in runs]
+        seconds = [np.inf if r["solved_seconds"] is None else r["solved_seconds"] for r in runs]
+        n_solved = sum(r["solved_steps"] is not None for r in runs)
+        rows[method] = Summary(
+            n_runs=len(runs),
+            n_validated=sum(r["validated_steps"] is not None for r in runs),
+            solved=protocol.success_rate(n_solved, len(runs)),
+            steps=protocol.median_interval(steps) if len(runs) > 1 else _single(steps[0]),
+            seconds=float(np.median(seconds)),
+        )
+    return rows
+
+
+def _single(value: float) -> protocol.Interval:
+    return protocol.Interval(float(value), float(value), float(value))
+
+
+def print_summary(results: dict, env_id: str, methods=None) -> dict[str, Summary]:
+    """`summarize`, printed as a table; returns the rows."""
+    rows = summarize(results, env_id, methods)
+    print(f"{env_id}: threshold {results['thresholds'][env_id]:g}, budget "
+          f"{results['budgets'][env_id]:,} env steps per run")  # fmt: skip
+    print(f"{'method':<14} {'passed':>6} {'solved':>7} {'95% interval':>13}   "
+          f"{'env steps to solve: median [95%]':<33} {'seconds':>7}")  # fmt: skip
+    for method, row in rows.items():
+        low, high = row.solved.low, row.solved.high
+        steps = f"{_k(row.steps.estimate)} [{_k(row.steps.low)}, {_k(row.steps.high)}]"
+        seconds = "never" if np.isinf(row.seconds) else f"{row.seconds:.0f}"
+        print(f"{method:<14} {row.n_validated:>3}/{row.n_runs:<2} "
+              f"{round(row.solved.estimate * row.n_runs):>4}/{row.n_runs:<2} "
+              f"{f'{low:.0%}-{high:.0%}':>13}   {steps:<33} {seconds:>7}")  # fmt: skip
+    return rows
+
+
+def _k(steps: float) -> str:
+    if np.isinf(steps):
+        return "never"
+    return f"{steps / 1e6:.2g}M" if steps >= 1e6 else f"{steps / 1e3:.0f}k"
+
+
+def validation_curves(results: dict, env_id: str, ax=None, methods=None):
+    """Each method's answer, scored on validation episodes at every check: the median over
+    seeds, with a 95% bootstrap interval of that median as a band.
+
+    A run's answer is the best-validated candidate so far, so its curve never falls; a run
+    that stopped early keeps its answer to the end of the budget. The x axis is the budget's
+    twentieths, where every run checks (it may overshoot a check by one generation).
+    """
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(7, 3.8))[1]
+    budget = results["budgets"][env_id]
+    grid = np.arange(1, 21) * budget / 20
+    for method in methods or methods_for(env_id):
+        runs = [r for r in results["runs"] if r["env_id"] == env_id and r["method"] == method]
+        if not runs:
+            continue
+        ys = np.array([_answer_curve(r["validation"], grid, budget) for r in runs])
+        bands = [protocol.median_interval(column) if len(runs) > 1 else _single(column[0])
+                 for column in ys.T]  # fmt: skip
+        (line,) = ax.plot(grid, [b.estimate for b in bands], label=f"{method} ({len(runs)} seeds)")
+        ax.fill_between(grid, [b.low for b in bands], [b.high for b in bands],
+                        color=line.get_color(), alpha=0.2, lw=0)  # fmt: skip
+    ax.axhline(results["thresholds"][env_id], color="grey", ls=":", lw=1)
+    ax.set(title=f"{env_id}: the answer's validation score", xlabel="env steps",
+           ylabel="validation mean, 100 episodes")  # fmt: skip
+    ax.legend(fontsize="x-small", loc="lower right")
+    return ax
+
+
+def _answer_curve(checks: list, grid: np.ndarray, budget: int) -> np.ndarray:
+    """The best validation score so far at each point of `grid` (a check made up to one
+    twentieth of the budget late still counts at its point)."""
+    steps = np.array([s for s, _ in checks], dtype=float)
+    best = np.maximum.accumulate([v for _, v in checks])
+    # the last check made before the next grid point
+    index = np.searchsorted(steps, grid + budget / 20, side="left") - 1
+    return np.where(index >= 0, best[np.maximum(index, 0)], np.nan)
