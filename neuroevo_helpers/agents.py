@@ -36,7 +36,7 @@ class Agent(NamedTuple):
     policy: MLP
     params: np.ndarray
     env_id: str
-    info: dict  # algorithm, seed, budget, held-out score: whatever the file records
+    info: dict  # algorithm, seed, budget, validation and test scores: whatever the file records
 
 
 def save_agent(
