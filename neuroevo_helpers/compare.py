@@ -342,7 +342,7 @@ def print_summary(results: dict, env_id: str, methods=None) -> dict[str, Summary
     for method, row in rows.items():
         low, high = row.solved.low, row.solved.high
         steps = f"{_k(row.steps.estimate)} [{_k(row.steps.low)}, {_k(row.steps.high)}]"
-        seconds = "never" if np.isinf(row.seconds) else f"{row.seconds:.0f}"
+        seconds = "never" if np.isinf(row.seconds) else f"{row.seconds:.2g}"
         print(f"{method:<14} {row.n_validated:>3}/{row.n_runs:<2} "
               f"{round(row.solved.estimate * row.n_runs):>4}/{row.n_runs:<2} "
               f"{f'{low:.0%}-{high:.0%}':>13}   {steps:<33} {seconds:>7}")  # fmt: skip

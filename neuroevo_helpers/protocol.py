@@ -125,7 +125,12 @@ class Interval(NamedTuple):
     high: float
 
     def __str__(self) -> str:
-        return f"{self.estimate:.3g} [{self.low:.3g}, {self.high:.3g}]"
+        return f"{_number(self.estimate)} [{_number(self.low)}, {_number(self.high)}]"
+
+
+def _number(x: float) -> str:
+    """3 significant digits; whole numbers from 1,000 up, with thousands separators."""
+    return f"{x:,.0f}" if np.isfinite(x) and abs(x) >= 1000 else f"{x:.3g}"
 
 
 def success_rate(n_success: int, n_runs: int, confidence: float = 0.95) -> Interval:
@@ -193,14 +198,18 @@ def _bootstrap(values, statistic, confidence: float, seed: int, name: str) -> In
     raise ValueError(f"{name}: the bootstrap gave no interval for {values.tolist()}.")
 
 
-def verdict(a: Interval, b: Interval, names: tuple[str, str] = ("A", "B")) -> str:
-    """The words two intervals allow: "A is higher", "B is higher", or "no clear difference".
+def verdict(
+    a: Interval, b: Interval, names: tuple[str, str] = ("A", "B"), higher: str = "higher"
+) -> str:
+    """The words two intervals allow: "A is higher", "B is higher", or "no clear difference";
+    `higher` names what a higher value means (e.g. "slower" for env steps to solve).
 
     Intervals that overlap are called "no clear difference": a cautious rule, which may
     miss a real difference but never claims one the intervals do not show.
     """
+    both = f"({names[0]} {a}, {names[1]} {b})"
     if a.low > b.high:
-        return f"{names[0]} is higher ({names[0]} {a}, {names[1]} {b})"
+        return f"{names[0]} is {higher} {both}"
     if b.low > a.high:
-        return f"{names[1]} is higher ({names[0]} {a}, {names[1]} {b})"
-    return f"no clear difference ({names[0]} {a}, {names[1]} {b})"
+        return f"{names[1]} is {higher} {both}"
+    return f"no clear difference {both}"
