@@ -1,9 +1,9 @@
 """The course's speed and memory claims, measured side by side in one run; prints markdown tables.
 
     python benchmarks/run.py              # throughput, memory, and time to solve CartPole-v1
-                                          # and Acrobot-v1 (GA and ES, 10 seeds each): 6-8 min
+                                          # and Acrobot-v1 (GA and ES, 10 seeds each): 5-7 min
     python benchmarks/run.py --envs Pendulum-v1 --skip-throughput   # Pendulum-v1, 10 seeds
-    python benchmarks/run.py --lander --skip-throughput --skip-solve  # lander recipe: 11-12 min
+    python benchmarks/run.py --lander --skip-throughput --skip-solve  # lander recipe: 8-9 min
     python benchmarks/run.py --skip-solve # throughput and memory alone: 4-5 min
     python benchmarks/run.py --quick      # a smoke test: tiny sizes (numbers mean nothing)
 
@@ -59,7 +59,7 @@
    (threshold 200): solved if it passes too. Reports the first validation pass, its test
    mean, the time to solve (to that pass, validation included), the whole budget's time
    (with and without the validation and test episodes) and the test mean of the answer at
-   the end, scored once. Not part of the default run: it takes over ten minutes.
+   the end, scored once. Not part of the default run: it takes about eight minutes.
 
 With full sizes a Targets table follows, saying for each of the course's targets whether
 this run met it and, where a measurement says why not, the reason (Pendulum-v1's total
@@ -1068,7 +1068,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--lander",
         action="store_true",
-        help=f"also train the shipped {LANDER} recipe (ES, seed 0) and time it (over 10 min)",
+        help=f"also train the shipped {LANDER} recipe (ES, seed 0) and time it (about 8 min)",
     )
     parser.add_argument(
         "--quick",
