@@ -6,7 +6,7 @@ says so in its docstring.
 Importing it also registers the course's own toy env, `neuroevo_helpers/CyclicMDP-v0`.
 """
 
-from . import cyclic_mdp
+from . import cyclic_mdp, protocol
 from .backends import JUDGE, describe_backends
 from .envs import (
     Evaluation,
@@ -46,6 +46,7 @@ __all__ = [
     "observation_stats",
     "plot_fitness",
     "plot_runs",
+    "protocol",
     "policy_for_env",
     "random_play_observations",
     "record_gif",

@@ -11,6 +11,7 @@ python -m neuroevo_helpers compare --backend gymnasium --out assets/07_compariso
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import time
@@ -18,13 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
+from ._files import atomic_path
 from .agents import load_agent, save_agent
 from .backends import BACKENDS, JUDGE, choose_backend
-from .compare import BUDGETS, METHODS, compare
+from .compare import BUDGETS, METHODS, compare, methods_for, tune
 from .envs import env_spec, evaluate
 from .gifs import record_side_by_side
+from .protocol import TEST_SEED, generators, score_on_test, score_on_validation
 from .recipes import RECIPES, build, recipe
-from .training import HELD_OUT_SEED, train
+from .training import train
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="what plays the training episodes: auto (the default) takes envpool's C++ envs "
         "where envpool is installed and serves the env, except CartPole, whose gymnasium vector "
         "env is faster; gymnasium, as the shipped agents were trained; envpool forces it. The "
-        "held-out score is always gymnasium's. Training only: not with --agent",
+        "test score is always gymnasium's. Training only: not with --agent",
     )
     record.set_defaults(run=run_record)
 
@@ -95,8 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--seed",
         type=int,
-        default=HELD_OUT_SEED,
-        help=f"first episode seed (default: {HELD_OUT_SEED})",
+        default=TEST_SEED,
+        help=f"first episode seed (default: {TEST_SEED}, the course's test episodes)",
     )
     check.set_defaults(run=run_evaluate)
 
@@ -119,9 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     versus = commands.add_parser(
         "compare",
         help="random search, GA, ES and REINFORCE at equal budgets (notebook 07's results)",
-        description="Run every method from every seed on each env until solved (held out) or "
-        "out of budget, and write the runs as JSON. The default, Acrobot-v1 and Pendulum-v1 "
-        "with 5 seeds, takes about half an hour on a 2-core laptop.",
+        description="Run every method from every seed on each env until its answer passes "
+        "validation or the budget is spent, under the course's protocol (answer chosen on "
+        "validation episodes, scored once on 100 test episodes), and write the runs as JSON. "
+        "The default, Acrobot-v1 and Pendulum-v1 with 10 seeds, takes 15-45 minutes on a "
+        "2-core laptop.",
     )
     versus.add_argument(
         "--env",
@@ -138,13 +143,27 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"compare only these, from {', '.join(repr(m) for m in METHODS)} (default: all "
         "that fit the env)",
     )
-    versus.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 per method (default: 5)")
+    versus.add_argument(
+        "--seeds", type=int, default=10, help="how many seeds per method (default: 10)"
+    )
+    versus.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="the first of them (default: 0); choose seeds that no setting was tuned on",
+    )
+    versus.add_argument(
+        "--tune",
+        action="store_true",
+        help="instead of comparing, tune each method: the four settings of its grid from the "
+        "tuning seeds 1000-1002 (never reported), chosen on validation; --seeds is ignored",
+    )
     versus.add_argument(
         "--backend",
         default="auto",
         choices=BACKENDS,
         help="what plays the training episodes (default: auto, envpool where installed); the "
-        "held-out checks are always gymnasium's",
+        "test episodes are always gymnasium's",
     )
     versus.add_argument(
         "--out", required=True, type=Path, metavar="FILE.json", help="where to write the results"
@@ -183,7 +202,7 @@ def run_record(args: argparse.Namespace) -> int:
         args.env,
         ("random", None, None),
         ("evolved", policy, params),
-        seed=args.seed + HELD_OUT_SEED,
+        seed=TEST_SEED + args.seed,  # test episodes: never used to choose the agent
     )
     print(f"wrote {args.out}: random {left.episode_return:g} vs evolved {right.episode_return:g}")
     return 0
@@ -215,37 +234,49 @@ def run_gallery(args: argparse.Namespace) -> int:
     return 0
 
 
+N_VALIDATION = 50  # validation episodes per check; record checks 20 times per run
+
+
 def train_agent(args: argparse.Namespace):
     settings = recipe(args.algo, args.env)
     if args.generations is not None:
         settings["n_generations"] = args.generations
     save = args.save if args.save is not None else args.out.with_suffix(".npz")
     _check_output("--save", save, ".npz")
-    rng = np.random.default_rng(args.seed)
+    rngs = generators(args.seed)
     backend = _cli_backend(args.env, args.backend or "auto")
-    policy, strategy, fitness_fn, refit_fn = build(args.algo, args.env, settings, rng, backend)
-    print(f"training {args.algo.upper()} on {args.env} ({backend}): {settings}")
-    start = time.perf_counter()
-    result = train(strategy, fitness_fn, settings["n_generations"], rng, reevaluate_fn=refit_fn)
-    seconds = time.perf_counter() - start
-    held_out = evaluate(
-        policy, result.best_params, args.env, 100, seed=HELD_OUT_SEED, backend=JUDGE
+    policy, strategy, fitness_fn, refit_fn = build(
+        args.algo, args.env, settings, rngs.noise, backend, init_rng=rngs.init
     )
-    history = {f"history_{k}": np.array(v) for k, v in result.history.items()}  # the curves
+    print(f"training {args.algo.upper()} on {args.env} ({backend}): {settings}")
+    n_generations = settings["n_generations"]
+
+    def validate(params):  # chooses the answer among checkpoints: validation episodes
+        return score_on_validation(policy, params, args.env, N_VALIDATION, backend=backend)
+
+    start = time.perf_counter()
+    result = train(
+        strategy, fitness_fn, n_generations, rngs.episodes, reevaluate_fn=refit_fn,
+        validate_fn=validate, validate_every=max(1, n_generations // 20),
+    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    tested = score_on_test(policy, result.best_params, args.env, 100)  # once, on gymnasium
+    history = {f"history_{k}": np.array(v, dtype=float) for k, v in result.history.items()}
     save_agent(
         save, policy, result.best_params, args.env, algorithm=args.algo, seed=args.seed,
         generations=len(result.history["best"]), env_steps=result.history["env_steps"][-1],
-        seconds=round(seconds, 1), backend=backend, held_out_mean=held_out.fitness,
-        held_out_std=float(held_out.episode_returns.std()), held_out_episodes=100,
+        seconds=round(seconds, 1), backend=backend, validation_mean=result.best_fitness,
+        validation_episodes=N_VALIDATION, test_mean=tested.fitness,
+        test_std=float(tested.episode_returns.std()), test_episodes=100,
         **{k: v for k, v in settings.items() if k != "hidden"}, **history,
     )  # fmt: skip
     threshold = env_spec(args.env).reward_threshold
     verdict = (
         ""
         if threshold is None
-        else f" (threshold {threshold:g}: {'met' if held_out.fitness >= threshold else 'not met'})"
+        else f" (threshold {threshold:g}: {'met' if tested.fitness >= threshold else 'not met'})"
     )
-    print(f"saved {save}: held-out mean {held_out.fitness:.1f} over 100 episodes{verdict}")
+    print(f"saved {save}: test mean {tested.fitness:.1f} over 100 episodes{verdict}")
     return policy, result.best_params
 
 
@@ -273,10 +304,38 @@ def run_compare(args: argparse.Namespace) -> int:
         raise ValueError(f"no comparison budget for {unknown}; choose from {list(BUDGETS)}.")
     if args.seeds < 1:
         raise ValueError(f"--seeds must be >= 1; got {args.seeds}.")
+    if args.first_seed < 0 or (not args.tune and args.first_seed + args.seeds > 1000):
+        raise ValueError(
+            f"reported seeds must lie in 0-999 (1000 and up are for tuning); got --first-seed "
+            f"{args.first_seed} with --seeds {args.seeds}."
+        )
     _check_output("--out", args.out, ".json")
     for env_id in args.env:
         _cli_backend(env_id, args.backend)
-    compare(args.env, range(args.seeds), out=args.out, methods=args.methods, backend=args.backend)
+    if args.tune:
+        tuned = [
+            tune(method, env_id, backend=args.backend)
+            for env_id in args.env
+            for method in methods_for(env_id)
+            if args.methods is None or method in args.methods
+        ]
+        for t in tuned:
+            print(f"{t['env_id']:<12} {t['method']:<14} chose {t['settings']}", flush=True)
+        results = {"tuning": tuned}
+    else:
+        seeds = range(args.first_seed, args.first_seed + args.seeds)
+        results = compare(args.env, seeds, methods=args.methods, backend=args.backend)
+    command = "python -m neuroevo_helpers compare" + " --tune" * args.tune
+    command += f" --env {' '.join(args.env)}"
+    if args.methods:
+        command += f" --methods {' '.join(repr(m) for m in args.methods)}"
+    if not args.tune:
+        command += f" --seeds {args.seeds}" + f" --first-seed {args.first_seed}" * bool(
+            args.first_seed
+        )
+    command += f" --backend {args.backend} --out {args.out}"
+    with atomic_path(args.out) as tmp:
+        tmp.write_text(json.dumps({"command": command, **results}, indent=1))
     print(f"wrote {args.out}")
     return 0
 

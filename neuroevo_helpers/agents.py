@@ -7,8 +7,10 @@ Keys: `params` (the flat vector, in the layout of `network.py`), `layer_sizes`,
 `hidden_activation`, `output` (`argmax` or `tanh`), `env_id`, `action_low` and
 `action_high` (for `tanh`), `obs_mean` and `obs_std` (if the network normalises its
 observations: `(obs - obs_mean) / obs_std` before the first layer), and how it was
-trained: `algorithm`, `seed`, `generations`, `env_steps`, `held_out_mean`, `held_out_std`,
-`held_out_episodes`.
+trained: `algorithm`, `seed`, `generations`, `env_steps`, `backend`, `validation_mean` and
+`validation_episodes` (the score that chose it), and `test_mean`, `test_std` and
+`test_episodes` (its verdict on gymnasium's test episodes, never used to choose; files
+made before the course's protocol have `held_out_mean` instead).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class Agent(NamedTuple):
     policy: MLP
     params: np.ndarray
     env_id: str
-    info: dict  # algorithm, seed, budget, held-out score: whatever the file records
+    info: dict  # algorithm, seed, budget, validation and test scores: whatever the file records
 
 
 def save_agent(

@@ -10,7 +10,7 @@ running)`, `close()`), so `evaluate` has one loop for all of them:
 - `_EnvpoolCopies`: envpool, C++ envs stepped by a thread pool, one call per step for all
   the copies still running. Optional: it has wheels for CPython 3.11-3.13 only.
 
-gymnasium is the judge: every held-out score the course reports runs with
+gymnasium is the judge: every test score the course reports runs with
 `backend=JUDGE`. envpool's envs agree with gymnasium's in distribution (tests/test_backends.py
 checks each env with a two-sample test), not episode by episode: its random start states
 come from its own generator, so the same seed gives other start states there.
@@ -27,7 +27,7 @@ import gymnasium as gym
 import numpy as np
 
 BACKENDS = ("auto", "gymnasium", "envpool")
-JUDGE = "gymnasium"  # held-out checks, scores in agent files, the `evaluate` command
+JUDGE = "gymnasium"  # test scores, in agent files too, the `evaluate` command
 
 # gymnasium's native NumPy vector envs: CartPole only (gymnasium 1.4).
 NATIVE_VECTOR_ENVS = ("CartPole-v0", "CartPole-v1")
@@ -138,7 +138,7 @@ def describe_backends() -> str:
     return (
         f"Backend: envpool {version('envpool')} for training on "
         f"{', '.join(e for e in ENVPOOL_ENVS if e not in NATIVE_VECTOR_ENVS)}; "
-        "gymnasium for CartPole, every other env and every held-out score."
+        "gymnasium for CartPole, every other env and every test score."
     )
 
 

@@ -1,14 +1,15 @@
 """Random search, the GA, OpenAI-ES and REINFORCE at equal budgets of env steps.
 
-Each run trains one method on one env from one seed until it *solves* the env or spends its
-budget. Solved means: the method's current answer scores at least the threshold as a mean
-over 100 held-out episodes (seeds from `HELD_OUT_SEED` up). That check runs whenever the
-answer's training score reaches the threshold, and at every twentieth of the budget; its
-time counts in the wall-clock seconds, its env steps do not count in the budget.
+Each run trains one method on one env from one seed until its answer passes validation or
+the budget is spent, under the course's protocol (`neuroevo_helpers.protocol`): the answer
+is chosen on validation episodes, and scored once, at the end, on 100 test episodes on
+gymnasium. Solved means both passed. Validation and test time counts in the wall-clock
+seconds; their env steps do not count in the budget.
 
-Used by 07_comparison; the full-size comparison is one command (it takes about half an hour):
+Used by 07_comparison and 09; 07's stored comparison is one command (15-45 minutes):
 
-    python -m neuroevo_helpers compare --backend gymnasium --out assets/07_comparison.json
+    python -m neuroevo_helpers compare --env Acrobot-v1 Pendulum-v1 --seeds 10 \
+        --backend auto --out assets/07_comparison.json
 """
 
 from __future__ import annotations
@@ -16,17 +17,19 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import gymnasium as gym
 import numpy as np
 
+from . import protocol
 from ._files import atomic_path
-from .backends import JUDGE, choose_backend
+from .backends import choose_backend
 from .envs import evaluate, policy_for_env
 from .network import MLP
 from .recipes import build, episodes_fn, policy_for, recipe
 from .reinforce import Reinforce
-from .training import HELD_OUT_SEED, _one_generation
+from .training import _one_generation
 
 # Budgets of env steps per run, and thresholds (Pendulum has none in its spec: -200 is the
 # course's bar for a pendulum held upright from most starts).
@@ -40,6 +43,14 @@ THRESHOLDS = {"Pendulum-v1": -200.0}
 METHODS = ("random search", "GA", "ES", "REINFORCE")
 REINFORCE_SETTINGS = dict(hidden=16, n_episodes=10, lr=0.01)
 RANDOM_SEARCH_SETTINGS = dict(hidden=16, pop_size=64, n_episodes=3)
+# What `tune` chose where it moved from the defaults above (assets/tuning.json); the GA's
+# and ES's tuned settings are in their recipes.
+TUNED = {
+    ("random search", "CartPole-v1"): dict(pop_size=32),
+    ("random search", "Acrobot-v1"): dict(pop_size=16),
+    ("REINFORCE", "CartPole-v1"): dict(lr=0.03),
+    ("REINFORCE", "Acrobot-v1"): dict(lr=0.3),
+}
 
 
 def threshold(env_id: str) -> float:
@@ -77,6 +88,7 @@ def settings_for(method: str, env_id: str) -> dict:
     if method in ("GA", "ES"):
         return recipe(method.lower(), env_id)
     settings = RANDOM_SEARCH_SETTINGS if method == "random search" else REINFORCE_SETTINGS
+    settings = {**settings, **TUNED.get((method, env_id), {})}
     return {**settings, "normalize": recipe("ga", env_id).get("normalize", False)}
 
 
@@ -87,85 +99,99 @@ def run(
     budget: int | None = None,
     settings: dict | None = None,
     backend: str = "auto",
+    n_validation: int = 100,
+    n_test: int = protocol.N_TEST,
 ) -> dict:
-    """One run until solved or out of budget; returns its curve and when it solved.
+    """One run under the course's protocol (`neuroevo_helpers.protocol`), until its answer
+    passes validation or the budget is spent.
 
-    `settings` replaces the method's default settings for this env (`settings_for`).
-    Training runs on `backend` (see `nh.evaluate`; the record says which one ran); the
-    held-out checks always on gymnasium (`JUDGE`).
+    Training runs on `backend`. Every twentieth of the budget, and whenever the candidate's
+    training score reaches the threshold, the candidate (the latest center, elite, or the
+    generation's best) is scored on the same `n_validation` validation episodes, on the
+    training backend: validation chooses, it does not judge. The answer is the candidate
+    with the best validation score so far; the run stops at the first validation pass.
+    Then, once, the answer is scored on `n_test` test episodes on gymnasium: the run is
+    *solved* if both passed, and `solved_steps` is where validation passed.
+
+    Validation and test episodes count in the time, not in the budget of env steps.
     """
     budget = budget or BUDGETS[env_id]
     goal = threshold(env_id)
     settings = settings_for(method, env_id) if settings is None else settings
-    rng = np.random.default_rng(seed)
+    rngs = protocol.generators(seed)
     backend = choose_backend(env_id, backend)
-    step = _stepper(method, env_id, settings, rng, backend)
+    step = _stepper(method, env_id, settings, rngs, backend)
     record = {"method": method, "env_id": env_id, "seed": seed, "budget": budget}
     record["backend"] = backend
-    record |= {"env_steps": [], "score": [], "solved_steps": None, "solved_seconds": None}
-    start, env_steps, next_check, best = time.perf_counter(), 0, budget / 20, (None, -np.inf)
-    held, checking = None, 0.0  # checking: seconds spent on held-out checks
-
-    def held_out(params) -> float:
-        nonlocal checking
-        began = time.perf_counter()
-        score = evaluate(policy, params, env_id, 100, HELD_OUT_SEED, backend=JUDGE).fitness
-        checking += time.perf_counter() - began
-        return score
-
+    record |= {"env_steps": [], "score": [], "validation": []}
+    start, env_steps, next_check = time.perf_counter(), 0, budget / 20
+    answer, answer_score, validated_steps = None, -np.inf, None
+    checking = 0.0  # seconds spent on validation and test episodes
     while env_steps < budget:
         params, score, policy, used = step()
         env_steps += used
-        # The answer: the best so far (ties: the newest), as in nh.train; a re-evaluated
-        # elite, or REINFORCE's current policy, is always the answer.
-        if score >= best[1] or method == "REINFORCE" or settings.get("reevaluate"):
-            best = (params, score)
         record["env_steps"].append(env_steps)
-        record["score"].append(float(best[1]))
-        if best[1] >= goal or env_steps >= next_check:
+        record["score"].append(float(score))
+        if score >= goal or env_steps >= next_check or env_steps >= budget:
             next_check = env_steps + budget / 20
-            held = held_out(best[0])
-            if held >= goal:
-                record["solved_steps"] = env_steps
-                record["solved_seconds"] = time.perf_counter() - start
+            began = time.perf_counter()
+            checked = protocol.score_on_validation(
+                policy, params, env_id, n_validation, backend=backend
+            ).fitness
+            checking += time.perf_counter() - began
+            record["validation"].append([env_steps, float(checked)])
+            if checked >= answer_score:  # ties: the newer one
+                answer, answer_score = params, float(checked)
+            if checked >= goal:
+                validated_steps = env_steps
                 break
-    record["seconds"] = time.perf_counter() - start
-    if record["solved_steps"] is None:  # the final answer, judged the same way
-        held = held_out(best[0])
-    record["held_out"] = float(held)
-    record["check_seconds"] = checking  # of "seconds", plus the final check if unsolved
+    record["seconds"] = time.perf_counter() - start  # training and validation
+    began = time.perf_counter()
+    tested = protocol.score_on_test(policy, answer, env_id, n_test).episode_returns
+    record["check_seconds"] = checking + time.perf_counter() - began
+    record["validated_steps"] = validated_steps
+    record["answer_validation"] = answer_score
+    record["test"] = float(tested.mean())
+    record["test_sem"] = float(tested.std(ddof=1) / np.sqrt(len(tested)))
+    record["test_passed"] = protocol.solved(tested, goal)
+    solved = validated_steps is not None and record["test_passed"]
+    record["solved_steps"] = validated_steps if solved else None
+    record["solved_seconds"] = record["seconds"] if solved else None
     return record
 
 
-def _stepper(method: str, env_id: str, settings: dict, rng: np.random.Generator, backend: str):
-    """A function that runs one generation (or update): -> (answer, score, policy, env steps)."""
+def _stepper(method: str, env_id: str, settings: dict, rngs: protocol.Generators, backend: str):
+    """A function that runs one generation (or update): -> (candidate, its training score,
+    policy, env steps). Each purpose draws from its own generator in `rngs`."""
     if method == "REINFORCE":
         policy = policy_for(env_id, settings)
-        params, n_episodes = policy.init_params(rng), settings["n_episodes"]
-        agent = Reinforce(policy, params, env_id, n_episodes, settings["lr"], rng, backend)
+        params, n_episodes = policy.init_params(rngs.init), settings["n_episodes"]
+        agent = Reinforce(policy, params, env_id, n_episodes, settings["lr"], rngs.noise, backend)
 
         def reinforce_step():
-            seed = int(rng.integers(HELD_OUT_SEED))
+            seed = protocol.training_seed(rngs.episodes, 2 * n_episodes)
             batch = agent.step(seed)
             # Its score, like the other methods': the greedy (argmax) policy's mean return,
-            # here on the batch's start states. These monitoring episodes are not training,
-            # so, like the held-out checks, they count in the time but not in the budget.
-            score = evaluate(policy, agent.params, env_id, n_episodes, seed, backend=backend)
+            # on other training episodes. These monitoring episodes are not training, so,
+            # like validation, they count in the time but not in the budget.
+            score = evaluate(
+                policy, agent.params, env_id, n_episodes, seed + n_episodes, backend=backend
+            )
             return agent.params, float(score.fitness), policy, int(batch.running.sum())
 
         return reinforce_step
     if method == "random search":
         policy = policy_for(env_id, settings)
-        strategy = RandomSearch(policy, settings["pop_size"], rng)
+        strategy = RandomSearch(policy, settings["pop_size"], rngs.noise)
         fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"], backend)
         refit_fn = None
     else:
         policy, strategy, fitness_fn, refit_fn = build(
-            method.lower(), env_id, settings, rng, backend
+            method.lower(), env_id, settings, rngs.noise, backend, init_rng=rngs.init
         )
 
     def generation():
-        params, score, _, used = _one_generation(strategy, fitness_fn, rng, refit_fn, 10)
+        params, score, _, used = _one_generation(strategy, fitness_fn, rngs.episodes, refit_fn, 10)
         return params, score, policy, sum(int(u.n_steps) for u in used)
 
     return generation
@@ -178,27 +204,192 @@ def compare(
     budget_scale: float = 1.0,
     methods=None,
     backend: str = "auto",
+    progress: bool = True,
 ) -> dict:
     """Every method (or those in `methods`) on every env from every seed, training on
-    `backend`; written to `out` as JSON if given."""
+    `backend`; written to `out` as JSON if given. A progress bar counts the runs."""
+    from tqdm.auto import tqdm
+
     unknown = sorted(set(methods or ()) - set(METHODS))
     if unknown:
         raise ValueError(f"Unknown methods {unknown}; choose from {list(METHODS)}.")
+    seeds = list(seeds)
+    todo = [(env_id, method) for env_id in env_ids for method in methods_for(env_id)
+            if methods is None or method in methods]  # fmt: skip
     results = {"runs": [], "settings": {}, "budgets": {}, "thresholds": {}}
-    for env_id in env_ids:
+    bar = tqdm(total=len(todo) * len(seeds), unit="run", disable=not progress)
+    for env_id, method in todo:
         budget = int(BUDGETS[env_id] * budget_scale)
         results["budgets"][env_id], results["thresholds"][env_id] = budget, threshold(env_id)
-        for method in [m for m in methods_for(env_id) if methods is None or m in methods]:
-            results["settings"][f"{method} on {env_id}"] = settings_for(method, env_id)
-            for seed in seeds:
-                results["runs"].append(run(method, env_id, seed, budget, backend=backend))
-                done = results["runs"][-1]
-                print(
-                    f"{env_id:<12} {method:<14} seed {seed}: solved at "
-                    f"{done['solved_steps']} steps, {done['seconds']:.1f} s",
-                    flush=True,
-                )
+        results["settings"][f"{method} on {env_id}"] = settings_for(method, env_id)
+        for seed in seeds:
+            bar.set_description(f"{method} on {env_id}, seed {seed}")
+            results["runs"].append(run(method, env_id, seed, budget, backend=backend))
+            bar.update()
+    bar.close()
     if out is not None:
         with atomic_path(Path(out)) as tmp:
             tmp.write_text(json.dumps(results, indent=1))
     return results
+
+
+# ---------------------------------------------------------------------------------------
+# Fair tuning: the same small budget for every method, on seeds that are never reported
+
+TUNING_SEEDS = (1000, 1001, 1002)  # reported runs use seeds 0, 1, 2, ...: never these
+# Four settings per method: what each one changes from its defaults (settings_for).
+TUNING_GRIDS = {
+    "random search": [dict(pop_size=p) for p in (16, 32, 64, 128)],
+    "GA": [dict(sigma=s) for s in (0.1, 0.3, 1.0, 3.0)],
+    "ES": [dict(sigma=s, lr=lr) for s, lr in ((0.1, 0.1), (0.2, 0.1), (0.5, 0.3), (1.0, 1.0))],
+    "REINFORCE": [dict(lr=lr) for lr in (0.01, 0.03, 0.1, 0.3)],
+}
+
+
+def tune(
+    method: str,
+    env_id: str,
+    grid: list[dict] | None = None,
+    seeds=TUNING_SEEDS,
+    budget: int | None = None,
+    backend: str = "auto",
+) -> dict:
+    """Try each setting of `grid` (default: TUNING_GRIDS[method]) from each tuning seed, and
+    choose by `_choose`: most runs that pass validation, then the fewest median env steps
+    to pass (a run that never passes counts as infinitely slow); where settings tie on both,
+    the method's default if it is among them (nothing shows a reason to move), else the
+    higher median validation score.
+
+    Only validation decides: every run also plays its test episodes (compare.run always
+    does), but the choice never reads them. Returns the settings chosen, and every run.
+    """
+    if set(seeds) & set(range(0, 1000)):
+        raise ValueError(
+            f"tuning seeds must not overlap the reported seeds (0-999); got {sorted(seeds)}. "
+            f"Use seeds from {TUNING_SEEDS[0]} up."
+        )
+    grid = TUNING_GRIDS[method] if grid is None else grid
+    base = settings_for(method, env_id)
+    tried = []
+    for change in grid:
+        settings = {**base, **change}
+        runs = [run(method, env_id, s, budget, settings=settings, backend=backend) for s in seeds]
+        steps = [r["validated_steps"] if r["validated_steps"] is not None else np.inf for r in runs]
+        score = float(np.median([r["answer_validation"] for r in runs]))
+        n_passed = sum(r["validated_steps"] is not None for r in runs)
+        tried.append(dict(change=change, n_passed=n_passed, median_steps=float(np.median(steps)),
+                          score=score, runs=runs))  # fmt: skip
+    best = _choose(tried, base)
+    return {"method": method, "env_id": env_id, "seeds": list(seeds),
+            "settings": {**base, **best["change"]}, "tried": tried}  # fmt: skip
+
+
+def _choose(tried: list[dict], base: dict) -> dict:
+    """The setting `tune` keeps (see its docstring); reads validation results only."""
+    key = lambda t: (-t["n_passed"], t["median_steps"])  # noqa: E731
+    tied = [t for t in tried if key(t) == min(key(t) for t in tried)]
+    default = [t for t in tied if all(base.get(k) == v for k, v in t["change"].items())]
+    return default[0] if default else max(tied, key=lambda t: t["score"])
+
+
+# ---------------------------------------------------------------------------------------
+# Reading results: one row per method, and curves of the answer's validation score
+
+
+class Summary(NamedTuple):
+    """One method on one env, over its seeds (07 and 09 print and plot these)."""
+
+    n_runs: int
+    n_validated: int  # runs whose answer passed validation
+    solved: protocol.Interval  # share whose answer then passed its test too (Wilson)
+    steps: protocol.Interval  # median env steps to solve, "never" counted as infinite
+    seconds: float  # median wall-clock seconds to solve (inf if half never solved)
+
+
+def summarize(results: dict, env_id: str, methods=None) -> dict[str, Summary]:
+    """Per method: runs that passed validation and that were solved (validation, then test),
+    with a 95% interval; median env steps and seconds to solve, with a bootstrap interval
+    for the steps. A run that was not solved counts as infinitely slow."""
+    rows = {}
+    for method in methods or methods_for(env_id):
+        runs = [r for r in results["runs"] if r["env_id"] == env_id and r["method"] == method]
+        if not runs:
+            continue
+        steps = [np.inf if r["solved_steps"] is None else r["solved_steps"] for r in runs]
+        seconds = [np.inf if r["solved_seconds"] is None else r["solved_seconds"] for r in runs]
+        n_solved = sum(r["solved_steps"] is not None for r in runs)
+        rows[method] = Summary(
+            n_runs=len(runs),
+            n_validated=sum(r["validated_steps"] is not None for r in runs),
+            solved=protocol.success_rate(n_solved, len(runs)),
+            steps=protocol.median_interval(steps) if len(runs) > 1 else _single(steps[0]),
+            seconds=float(np.median(seconds)),
+        )
+    return rows
+
+
+def _single(value: float) -> protocol.Interval:
+    return protocol.Interval(float(value), float(value), float(value))
+
+
+def print_summary(results: dict, env_id: str, methods=None) -> dict[str, Summary]:
+    """`summarize`, printed as a table; returns the rows."""
+    rows = summarize(results, env_id, methods)
+    print(f"{env_id}: threshold {results['thresholds'][env_id]:g}, budget "
+          f"{results['budgets'][env_id]:,} env steps per run")  # fmt: skip
+    print(f"{'method':<14} {'passed':>6} {'solved':>7} {'95% interval':>13}   "
+          f"{'env steps to solve: median [95%]':<33} {'seconds':>7}")  # fmt: skip
+    for method, row in rows.items():
+        low, high = row.solved.low, row.solved.high
+        steps = f"{_k(row.steps.estimate)} [{_k(row.steps.low)}, {_k(row.steps.high)}]"
+        seconds = "never" if np.isinf(row.seconds) else f"{row.seconds:.2g}"
+        print(f"{method:<14} {row.n_validated:>3}/{row.n_runs:<2} "
+              f"{round(row.solved.estimate * row.n_runs):>4}/{row.n_runs:<2} "
+              f"{f'{low:.0%}-{high:.0%}':>13}   {steps:<33} {seconds:>7}")  # fmt: skip
+    return rows
+
+
+def _k(steps: float) -> str:
+    if np.isinf(steps):
+        return "never"
+    return f"{steps / 1e6:.2g}M" if steps >= 1e6 else f"{steps / 1e3:.0f}k"
+
+
+def validation_curves(results: dict, env_id: str, ax=None, methods=None):
+    """Each method's answer, scored on validation episodes at every check: the median over
+    seeds, with a 95% bootstrap interval of that median as a band.
+
+    A run's answer is the best-validated candidate so far, so its curve never falls; a run
+    that stopped early keeps its answer to the end of the budget. The x axis is the budget's
+    twentieths, where every run checks (it may overshoot a check by one generation).
+    """
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(7, 3.8))[1]
+    budget = results["budgets"][env_id]
+    grid = np.arange(1, 21) * budget / 20
+    for method in methods or methods_for(env_id):
+        runs = [r for r in results["runs"] if r["env_id"] == env_id and r["method"] == method]
+        if not runs:
+            continue
+        ys = np.array([_answer_curve(r["validation"], grid, budget) for r in runs])
+        bands = [protocol.median_interval(column) if len(runs) > 1 else _single(column[0])
+                 for column in ys.T]  # fmt: skip
+        (line,) = ax.plot(grid, [b.estimate for b in bands], label=f"{method} ({len(runs)} seeds)")
+        ax.fill_between(grid, [b.low for b in bands], [b.high for b in bands],
+                        color=line.get_color(), alpha=0.2, lw=0)  # fmt: skip
+    ax.axhline(results["thresholds"][env_id], color="grey", ls=":", lw=1)
+    ax.set(title=f"{env_id}: the answer's validation score", xlabel="env steps",
+           ylabel="validation mean, 100 episodes")  # fmt: skip
+    ax.legend(fontsize="x-small", loc="lower right")
+    return ax
+
+
+def _answer_curve(checks: list, grid: np.ndarray, budget: int) -> np.ndarray:
+    """The best validation score so far at each point of `grid` (a check made up to one
+    twentieth of the budget late still counts at its point)."""
+    steps = np.array([s for s, _ in checks], dtype=float)
+    best = np.maximum.accumulate([v for _, v in checks])
+    # the last check made before the next grid point
+    index = np.searchsorted(steps, grid + budget / 20, side="left") - 1
+    return np.where(index >= 0, best[np.maximum(index, 0)], np.nan)

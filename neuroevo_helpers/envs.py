@@ -4,7 +4,7 @@ Seeding rule used everywhere in the course: in one call with `seed=s`, episode `
 *every* individual starts from `env.reset(seed=s + e)`. All individuals therefore face
 the same `n_episodes` start states (common random numbers), so differences in fitness
 come from the networks and not from luck of the draw. Use a fresh `seed` for every
-generation, and a seed range never used in training for held-out checks.
+generation, and seed ranges never used in training for validation and test (`protocol`).
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def evaluate(
     envpool's C++ envs where envpool is installed and serves the env, gymnasium's native
     vector CartPole, and gymnasium's envs copy by copy otherwise; "gymnasium" or "envpool"
     forces one. The two give the same distribution of returns but not the same episodes
-    for a seed, so held-out scores use `backend=nh.JUDGE` ("gymnasium").
+    for a seed, so test scores use `backend=nh.JUDGE` ("gymnasium").
 
     `workers` spreads the population over that many processes, for envs that gymnasium
     steps copy by copy (no batched backend); the default uses the machine's cores, never

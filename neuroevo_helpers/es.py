@@ -16,6 +16,45 @@ import numpy as np
 from .network import _check_count
 
 
+def _chi2_upper(x: float, df: int) -> float:
+    """P(chi-squared with `df` degrees of freedom > x)."""
+    from scipy import stats
+
+    return float(stats.chi2.sf(x, df))
+
+
+def _mirror_gap(noise: np.ndarray, tolerance: float) -> tuple[float, np.ndarray]:
+    """How far the rows are from pairing up as +eps and -eps (the largest mismatch of a
+    number, in sigma), and an order in which row k pairs with row n-1-k.
+
+    Sorted by their projection on a fixed random direction, mirrored rows sit symmetrically;
+    where two projections are too close to order reliably, each row is matched with its
+    nearest mirror instead.
+    """
+    direction = np.random.default_rng(20170310).standard_normal(noise.shape[1])
+    order = np.argsort(noise @ direction, kind="stable")
+    gap = float(np.abs(noise[order] + noise[order[::-1]]).max(initial=0.0))
+    if gap <= tolerance:
+        return gap, order
+    # every row's nearest mirror: |a + b|^2 = |a|^2 + |b|^2 + 2 a.b, for all pairs at once
+    squares = np.sum(noise**2, axis=1)
+    distance = squares[:, None] + squares[None, :] + 2 * noise @ noise.T
+    nearest = np.argmin(distance, axis=1)
+    gap = float(np.abs(noise + noise[nearest]).max(initial=0.0))
+    mutual = np.array_equal(nearest[nearest], np.arange(len(noise)))
+    if gap > tolerance or not mutual:
+        return max(gap, tolerance * 2), order
+    pairs = np.unique(np.sort(np.stack([np.arange(len(noise)), nearest], axis=1), axis=1), axis=0)
+    return gap, np.concatenate([pairs[:, 0], pairs[::-1, 1]])
+
+
+def _chi2_two_sided(x: float, df: int) -> float:
+    """Two-sided p-value of x under a chi-squared law with `df` degrees of freedom."""
+    from scipy import stats  # imported here: `import neuroevo_helpers` stays light
+
+    return float(min(1.0, 2 * min(stats.chi2.sf(x, df), stats.chi2.cdf(x, df))))
+
+
 def centered_ranks(fitness: np.ndarray) -> np.ndarray:
     """Fitness replaced by its rank, scaled to [-0.5, 0.5] (the worst gets -0.5).
 
@@ -85,32 +124,85 @@ class ES:
         self.mirrored, self.rank_shaping, self.weight_decay = mirrored, rank_shaping, weight_decay
         self.optimizer = Adam(len(center), lr) if adam else None
         self.generation = 0
-        self._noise = None  # the noise behind the last ask(), (pop_size, n_params)
 
     def ask(self) -> np.ndarray:
         """`pop_size` samples around `center`, `(pop_size, n_params)`; mirrored: +eps, -eps."""
         n = self.pop_size // 2 if self.mirrored else self.pop_size
         eps = self.rng.normal(size=(n, len(self.center)))
-        self._noise = np.concatenate([eps, -eps]) if self.mirrored else eps
-        return self.center + self.sigma * self._noise
+        return self.center + self.sigma * (np.concatenate([eps, -eps]) if self.mirrored else eps)
 
     def tell(self, population: np.ndarray, fitness: np.ndarray) -> None:
-        """Estimate the fitness gradient from the asked population and step `center` up it."""
+        """Estimate the fitness gradient from `population` and step `center` up it.
+
+        Each row's noise is read back from the row itself, `(row - center) / sigma`, so
+        the rows may come in any order (with their fitness in the same order), and a worker
+        may rebuild them from seeds. A population that cannot come from the current search
+        distribution (one from an earlier generation, another ES's, rows that are not
+        mirrored pairs) gets a clear error instead of a silent wrong step.
+        """
+        given = np.asarray(population)
+        self._given_eps = np.finfo(given.dtype if given.dtype.kind == "f" else float).eps
         population, fitness = np.asarray(population, dtype=float), np.asarray(fitness, dtype=float)
         expected = (self.pop_size, len(self.center))
-        if self._noise is None or population.shape != expected or fitness.shape != expected[:1]:
+        if population.shape != expected or fitness.shape != expected[:1]:
             raise ValueError(
-                f"tell expects the population from the last ask() {expected} and one fitness "
-                f"per individual ({self.pop_size},); got {population.shape} and "
-                f"{fitness.shape}. Call ask() first, and pass its result back unchanged."
+                f"tell expects a population like ask()'s {expected} and one fitness per "
+                f"individual ({self.pop_size},); got {population.shape} and {fitness.shape}."
             )
+        if not (np.all(np.isfinite(population)) and np.all(np.isfinite(fitness))):
+            raise ValueError("tell got NaN or infinite values in the population or the fitness.")
+        noise = (population - self.center) / self.sigma  # (pop_size, n_params)
+        self._check_noise(noise, self._rounding(population, noise))
         weights = centered_ranks(fitness) if self.rank_shaping else fitness - fitness.mean()
-        gradient = weights @ self._noise / (self.pop_size * self.sigma)  # (n_params,)
+        gradient = weights @ noise / (self.pop_size * self.sigma)  # (n_params,)
         gradient -= self.weight_decay * self.center  # pulls the parameters toward 0
         step = self.optimizer.step(gradient) if self.optimizer else self.lr * gradient
         self.center = self.center + step
-        self._noise = None
         self.generation += 1
+
+    def _check_noise(self, noise: np.ndarray, tolerance: float) -> None:
+        """Could these rows be this generation's samples, N(center, sigma^2 I)?
+
+        `tolerance`: how far (in sigma) rounding may move a number of `noise`, from the
+        precision the population came in (float32 rows round more than float64 ones).
+        """
+        hint = (
+            " Pass the population from this generation's ask() (rows in any order, the fitness "
+            "in the same order), before the center or sigma change."
+        )
+        if self.mirrored:
+            gap, order = _mirror_gap(noise, tolerance)
+            if gap > tolerance:
+                raise ValueError(
+                    "tell got rows that are not mirrored pairs (center + sigma * eps and "
+                    f"center - sigma * eps): paired up as well as they can be, some still "
+                    f"differ by {gap:.3g} sigma." + hint
+                )
+            noise = noise[order[len(noise) // 2 :]]  # one of each pair: the independent draws
+        # the sum of squares of independent N(0, 1) numbers follows a chi-squared law: too
+        # large or too small a spread means another sigma
+        df, total = noise.size, float(np.sum(noise**2))
+        p = _chi2_two_sided(total, df)
+        if p < 1e-9:
+            raise ValueError(
+                f"tell got rows that do not look like samples from N(center, sigma^2 I): "
+                f"their noise has a mean square of {total / df:.3g} where about 1 is expected "
+                f"(p = {p:.1g})." + hint
+            )
+        if not self.mirrored:  # a shifted center: the rows' mean drifts away from it
+            shift = noise.sum(axis=0) / np.sqrt(len(noise))  # each N(0, 1) if centred here
+            p = _chi2_upper(float(np.sum(shift**2)), noise.shape[1])
+            if p < 1e-9:
+                raise ValueError(
+                    "tell got rows centred somewhere else than the current center (p = "
+                    f"{p:.1g}): a population from an earlier generation?" + hint
+                )
+
+    def _rounding(self, population: np.ndarray, noise: np.ndarray) -> float:
+        """How far rounding can move a number of (row - center) / sigma, in sigma: the
+        precision the rows came in, times the size of the numbers involved."""
+        size = np.abs(self.center).max(initial=0.0) + self.sigma * np.abs(noise).max(initial=0.0)
+        return 16 * self._given_eps * size / self.sigma + 1e-12
 
     def state(self) -> dict:
         """Everything needed to resume: arrays and plain numbers, no pickles."""

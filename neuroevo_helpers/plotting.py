@@ -48,7 +48,7 @@ def plot_runs(
     if len(histories) < 1:
         raise ValueError("plot_runs needs at least one history (one per seed).")
     ax = ax if ax is not None else plt.figure(figsize=(6, 3.5)).gca()
-    xs = [np.asarray(_x_values(h, x), dtype=float) for h in histories]
+    xs = [np.asarray(_x_values(h, x, (key,)), dtype=float) for h in histories]
     grid = np.linspace(max(v[0] for v in xs), min(v[-1] for v in xs), 100)
     if all(len(v) == len(xs[0]) and np.array_equal(v, xs[0]) for v in xs):
         grid = xs[0]  # the runs share their x-values: no interpolation needed
@@ -60,14 +60,14 @@ def plot_runs(
     return _finish(ax, x, target)
 
 
-def _x_values(history: dict, x: str) -> list:
+def _x_values(history: dict, x: str, keys=("best", "mean")) -> list:
     if x not in X_AXES:
         raise ValueError(f"x must be one of {list(X_AXES)}; got {x!r}.")
-    for key in ("best", "mean"):
+    for key in keys:
         if key not in history:
             raise ValueError(f"The history has no {key!r} list; it has {sorted(history)}.")
     if x == "generation":
-        return list(range(len(history["best"])))
+        return list(range(len(history[keys[0]])))
     if x not in history:
         raise ValueError(
             f"x={x!r} needs a cumulative {x!r} list in the history; it has {sorted(history)}."

@@ -18,16 +18,19 @@ import numpy as np
 from ._files import atomic_path
 from .envs import Evaluation
 from .network import _check_count
+from .protocol import TEST_SEED, training_seed
 
-HELD_OUT_SEED = 10**9  # training seeds are drawn below this; held-out checks start here
+# Held-out episodes that *judge* (never choose) are the protocol's test episodes. Those that
+# choose (an answer, when to stop, a setting) are validation episodes: protocol.VALIDATION_SEED.
+HELD_OUT_SEED = TEST_SEED
 
 
 class TrainResult(NamedTuple):
     """What `train` returns."""
 
-    best_params: np.ndarray  # best training score so far (ties: the newest), or the latest elite
-    best_fitness: float  # its score (optimistic: a maximum of noisy scores)
-    history: dict  # per generation: best, mean, episodes, env_steps (cumulative)
+    best_params: np.ndarray  # the answer (see `train`: how it is chosen)
+    best_fitness: float  # its validation score, or else its training score
+    history: dict  # per generation: best, mean, validation, episodes, env_steps (cumulative)
     interrupted: bool  # True if Ctrl-C stopped the run early
 
 
@@ -39,6 +42,8 @@ def train(
     *,
     reevaluate_fn: Callable[[np.ndarray, int], Evaluation] | None = None,
     n_candidates: int = 10,
+    validate_fn: Callable[[np.ndarray], Evaluation | float] | None = None,
+    validate_every: int = 1,
     checkpoint: str | os.PathLike | None = None,
     progress: bool = True,
 ) -> TrainResult:
@@ -46,20 +51,31 @@ def train(
 
     `evaluate_fn(population, seed)` scores a population, e.g.
     `lambda pop, seed: nh.evaluate(policy, pop, "CartPole-v1", 5, seed)`. Every generation
-    gets fresh episode seeds from `rng`, all below `HELD_OUT_SEED`. With `checkpoint`, the
-    run is saved after every generation and, if the file exists, resumed from it.
+    gets fresh training episodes from `rng` (first seeds below `VALIDATION_SEED -
+    MAX_TRAINING_EPISODES`, so up to that many episodes stay training episodes). With
+    `checkpoint`, the run is saved after every generation and, if the file exists, resumed
+    from it.
 
-    The result is the best-scoring individual so far. A strategy with a `center` (an ES,
-    whose answer is the center of its search distribution, not any sample) has its center
-    scored with the population on the same episodes, and the result is the best center so far.
+    Each generation has an answer candidate: an ES's center (its answer is the center of
+    its search distribution, not any sample; it is scored with the population on the same
+    episodes), a GA's re-evaluated elite, or else the generation's best scorer. The answer:
 
-    With `reevaluate_fn` (a GA only), the `n_candidates` fittest are scored again on fresh
-    episodes and the best of *those* scores chooses the elite, as in Such et al. (2017).
-    The result is then the latest elite, and the history's `best` is its re-evaluated score
-    (it can go down). Taught in 04_genetic_algorithm. The extra episodes count in the
-    history's budget.
+    - with `validate_fn(params)` (e.g. `lambda p: protocol.score_on_validation(policy, p,
+      env_id, 20)`), the candidate is scored on validation episodes every
+      `validate_every` generations and after the last; the answer is the candidate with
+      the best validation score (ties: the newest), and `best_fitness` is that score;
+    - without it, the latest center or elite, or for a plain GA the best training score so
+      far. (Picking the best of many noisy training scores picks a lucky one: 04's
+      winner's curse. That is why the ES's answer is its latest center, not its best.)
+
+    With `reevaluate_fn` (a GA only), the `n_candidates` fittest and the previous elite are
+    scored again on fresh training episodes, and the best of *those* scores chooses the
+    elite, as in Such et al. (2017). The extra episodes count in the history's budget;
+    validation episodes do not (they choose, they do not train). Taught in
+    04_genetic_algorithm and 07_comparison.
     """
     _check_count("n_generations", n_generations)
+    _check_count("validate_every", validate_every)
     if reevaluate_fn is not None:
         _check_count("n_candidates", n_candidates)
         if n_candidates < getattr(strategy, "n_elite", n_candidates + 1):
@@ -68,12 +84,16 @@ def train(
                 f"the strategy needs an n_elite <= n_candidates={n_candidates}; "
                 f"{type(strategy).__name__} has n_elite={getattr(strategy, 'n_elite', None)}."
             )
-    best_params, best_fitness = None, -np.inf
-    history = {"best": [], "mean": [], "episodes": [], "env_steps": []}
+    best_params, best_fitness, latest = None, -np.inf, None
+    history = {"best": [], "mean": [], "validation": [], "episodes": [], "env_steps": []}
+    mode = "validation" if validate_fn is not None else "training"  # what chooses the answer
     if checkpoint is not None and Path(checkpoint).exists():
-        best_params, best_fitness, history = _load_checkpoint(checkpoint, strategy, rng)
+        best_params, best_fitness, history, saved_mode = _load_checkpoint(checkpoint, strategy, rng)
+        if saved_mode != mode:  # chosen another way: choose again from here on
+            best_params, best_fitness = None, -np.inf
     from tqdm.auto import tqdm  # imported here: `import neuroevo_helpers` stays light
 
+    latest_kind = getattr(strategy, "center", None) is not None or reevaluate_fn is not None
     interrupted = False
     bar = tqdm(total=n_generations, initial=len(history["best"]), disable=not progress, unit="gen")
     try:
@@ -81,22 +101,35 @@ def train(
             params, score, fitness, used = _one_generation(
                 strategy, evaluate_fn, rng, reevaluate_fn, n_candidates
             )
-            # A re-evaluated elite is always the answer; otherwise keep the best so far, and
-            # let a tie go to the newer one: it survived more selection.
-            if reevaluate_fn is not None or score >= best_fitness:
+            generation, latest = len(history["best"]) + 1, params
+            checked = None
+            if validate_fn is not None and (
+                generation % validate_every == 0 or generation == n_generations
+            ):
+                result = validate_fn(params)
+                checked = float(getattr(result, "fitness", result))
+                if checked >= best_fitness:  # ties: the newer one, which survived longer
+                    best_params, best_fitness = params, checked
+            elif validate_fn is None and (latest_kind or score >= best_fitness):
                 best_params, best_fitness = params, score
-            _record(history, best_fitness, fitness, used)
+            _record(history, score, checked, fitness, used)
             if checkpoint is not None:
-                _save_checkpoint(checkpoint, strategy, rng, best_params, best_fitness, history)
+                _save_checkpoint(
+                    checkpoint, strategy, rng, best_params, best_fitness, history, mode
+                )
             bar.update()
-            bar.set_postfix(best=f"{best_fitness:.1f}", mean=f"{history['mean'][-1]:.1f}")
+            bar.set_postfix(answer=f"{best_fitness:.1f}", mean=f"{history['mean'][-1]:.1f}")
     except KeyboardInterrupt:  # Ctrl-C, or the stop button in a notebook
         interrupted = True
-        print(f"Interrupted after {len(history['best'])} generations; returning the best so far.")
+        print(f"Interrupted after {len(history['best'])} generations; returning the answer so far.")
     finally:
         bar.close()
+    if best_params is None and latest is not None and validate_fn is not None:
+        # stopped before the first validation: the latest candidate is the only one
+        result = validate_fn(latest)
+        best_params, best_fitness = latest, float(getattr(result, "fitness", result))
     if best_params is None:
-        raise RuntimeError("Stopped before the first generation finished: nothing to return.")
+        raise RuntimeError("Stopped before the answer was first chosen: nothing to return.")
     return TrainResult(best_params, best_fitness, history, interrupted)
 
 
@@ -106,7 +139,7 @@ def _one_generation(strategy, evaluate_fn, rng, reevaluate_fn, n_candidates) -> 
     population = strategy.ask()  # (pop_size, n_params)
     center = getattr(strategy, "center", None)  # an ES's answer, scored on the same episodes
     scored = population if center is None else np.concatenate([population, center[None]])
-    result = evaluate_fn(scored, int(rng.integers(HELD_OUT_SEED)))
+    result = evaluate_fn(scored, training_seed(rng))
     fitness = result.fitness[: len(population)]
     if center is not None:
         strategy.tell(population, fitness)
@@ -116,23 +149,31 @@ def _one_generation(strategy, evaluate_fn, rng, reevaluate_fn, n_candidates) -> 
         i = int(np.argmax(fitness))
         return population[i].copy(), float(fitness[i]), fitness, [result]
     candidates = np.argsort(-fitness, kind="stable")[:n_candidates]
-    extra = reevaluate_fn(population[candidates], int(rng.integers(HELD_OUT_SEED)))
+    # The previous elite (the first n_elite rows after generation 0: GA.tell puts them
+    # there) is always a candidate, as in Such et al.: a lucky newcomer must beat it on
+    # the same fresh episodes to take its place.
+    if getattr(strategy, "generation", 0) > 0:
+        previous = np.arange(strategy.n_elite)
+        candidates = np.concatenate([candidates, previous[~np.isin(previous, candidates)]])
+    extra = reevaluate_fn(population[candidates], training_seed(rng))
     scores = np.atleast_1d(extra.fitness)  # (n_candidates,)
     elite = candidates[np.argsort(-scores, kind="stable")[: strategy.n_elite]]
     strategy.tell(population, fitness, elite=elite)
     return population[elite[0]].copy(), float(scores.max()), fitness, [result, extra]
 
 
-def _record(history: dict, best_fitness: float, fitness: np.ndarray, used: list) -> None:
-    """Append one generation: best so far, population mean, and the budget spent so far."""
+def _record(history: dict, score: float, checked, fitness: np.ndarray, used: list) -> None:
+    """Append one generation: the candidate's training score and validation score (None if
+    not validated), the population mean, and the budget spent so far."""
     previous = (history["episodes"][-1], history["env_steps"][-1]) if history["best"] else (0, 0)
-    history["best"].append(best_fitness)
+    history["best"].append(score)
+    history["validation"].append(checked)
     history["mean"].append(float(np.mean(fitness)))
     history["episodes"].append(previous[0] + sum(int(np.size(r.episode_returns)) for r in used))
     history["env_steps"].append(previous[1] + sum(int(r.n_steps) for r in used))
 
 
-def _save_checkpoint(path, strategy, rng, best_params, best_fitness, history) -> None:
+def _save_checkpoint(path, strategy, rng, best_params, best_fitness, history, mode) -> None:
     """Write the run to a .npz (arrays, plus JSON text for the rest: no pickles), atomically."""
     path = Path(path)
     state = strategy.state()
@@ -143,12 +184,15 @@ def _save_checkpoint(path, strategy, rng, best_params, best_fitness, history) ->
         "rng_state": rng.bit_generator.state,
         "best_fitness": best_fitness,
         "history": history,
+        "answer_mode": mode,
+        "has_answer": best_params is not None,
     }
+    answer = np.zeros(0) if best_params is None else best_params  # none chosen yet
     with atomic_path(path) as tmp:
-        np.savez(tmp, best_params=best_params, meta=np.array(json.dumps(meta)), **arrays)
+        np.savez(tmp, best_params=answer, meta=np.array(json.dumps(meta)), **arrays)
 
 
-def _load_checkpoint(path, strategy, rng) -> tuple[np.ndarray, float, dict]:
+def _load_checkpoint(path, strategy, rng) -> tuple[np.ndarray | None, float, dict, str]:
     with np.load(path, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
         if meta["strategy_class"] != type(strategy).__name__:
@@ -159,4 +203,8 @@ def _load_checkpoint(path, strategy, rng) -> tuple[np.ndarray, float, dict]:
         arrays = {k.split(".", 1)[1]: data[k] for k in data.files if k.startswith("strategy.")}
         strategy.set_state({**meta["strategy"], **arrays})
         rng.bit_generator.state = meta["rng_state"]
-        return data["best_params"], float(meta["best_fitness"]), meta["history"]
+        history = meta["history"]
+        history.setdefault("validation", [None] * len(history["best"]))  # older checkpoints
+        answer = data["best_params"] if meta.get("has_answer", True) else None
+        mode = meta.get("answer_mode", "training")
+        return answer, float(meta["best_fitness"]), history, mode

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -77,6 +78,13 @@ def test_quick_run_prints_and_writes_the_tables(tmp_path):
     assert "| CartPole-v1 | GA |" in result.stdout and "| Acrobot-v1 | ES |" in result.stdout
     assert "Wall time of all these runs:" in result.stdout
     assert table_rows(result.stdout, bench.LANDER_HEADER)[0][:2] == ["ES, seed 0", "2"]
+    assert "Validation means (generation: mean): 1: " in result.stdout  # every generation
+    solve = table_rows(result.stdout, bench.SOLVE_HEADER)
+    assert [r[:2] for r in solve] == [[e, m] for e in ("CartPole-v1", "Acrobot-v1")
+                                      for m in ("GA", "ES")]  # fmt: skip
+    for r in solve:  # solved runs passed validation first: never more solved than passed
+        passed, solved = (int(cell.split("/")[0]) for cell in r[3:5])
+        assert r[3].endswith("/2") and r[4].endswith("/2") and solved <= passed
     assert "Targets" not in result.stdout  # tiny sizes say nothing about the targets
     assert "`python benchmarks/run.py --quick --lander --out" in result.stdout
     assert out.read_text() + "\n" == result.stdout
@@ -157,22 +165,31 @@ def test_targets_are_judged_from_the_measurements():
         dict(backend="envpool", pop_size=128, n_episodes=5, peak=600 * 2**20, before=2**28),
         dict(backend="gymnasium", pop_size=128, n_episodes=5, peak=2.5 * 2**30, before=2**28),
     ]
-    solve = dict(env_id="CartPole-v1", method="GA", n_runs=10, solved=10, median_s=2.0)
+    solve = dict(
+        env_id="CartPole-v1", method="GA", n_runs=10, validated=10, solved=10, median_s=2.0
+    )
+    es = dict(env_id="CartPole-v1", method="ES", n_runs=10, validated=9, solved=7, median_s=4.0)
     pendulum = [
-        dict(env_id="Pendulum-v1", method=m, n_runs=10, solved=s, median_s=9.0, unsolved_s=u)
-        for m, s, u in (("GA", 6, 200.0), ("ES", 0, 150.0))
-    ]
-    solved = dict(generation=60, env_steps=6_000_000, seconds=200.0, checks_s=25.0)
+        dict(env_id="Pendulum-v1", method=m, n_runs=10, validated=v, solved=s, median_s=9.0,
+             unvalidated_s=u)
+        for m, v, s, u in (("GA", 7, 6, 200.0), ("ES", 1, 0, 150.0))
+    ]  # fmt: skip
+    first_pass = dict(
+        generation=60, env_steps=6_000_000, seconds=200.0, checks_s=25.0, test=230.0,
+        test_passed=True,
+    )  # fmt: skip
     lander_run = dict(
-        solved=solved, generations=200, total_s=700.0, checks_s=40.0, final=250.0, goal=200.0,
-        held_out_episodes=100, env_steps=22_000_000,
+        first_pass=first_pass, solved=True, generations=200, total_s=700.0, checks_s=40.0,
+        final_test=250.0, answer_validation=260.0, goal=200.0, n_episodes=100,
+        env_steps=22_000_000,
     )  # fmt: skip
     lines = bench.targets(
-        [write_up, acrobot, lander], memory, [solve, *pendulum], {"Pendulum-v1": 420.0}, lander_run
-    )
+        [write_up, acrobot, lander], memory, [solve, es, *pendulum], {"Pendulum-v1": 420.0},
+        lander_run,
+    )  # fmt: skip
     table = {line.split(" | ")[0].lstrip("| "): line for line in lines[4:] if line.startswith("| ")}
     verdict = {name: line.split(" | ")[3] for name, line in table.items()}
-    assert len(verdict) == 11 and lines[2] == bench.TARGETS_HEADER
+    assert len(verdict) == 13 and lines[2] == bench.TARGETS_HEADER
     ways = bench.WAYS
     over_b = f"CartPole-v1: the first write-up's run: {ways['c']} over {ways['b']}"
     over_a = f"CartPole-v1: the first write-up's run: {ways['c']} over {ways['a']}"
@@ -188,13 +205,112 @@ def test_targets_are_judged_from_the_measurements():
     assert "2.50 GiB | **no** |" in table["peak memory, 128 x 5 lander episodes on gymnasium"]
     assert verdict["GA on CartPole-v1: solved"] == "yes"
     assert verdict["GA on CartPole-v1: median time"] == "yes"
+    es_row = table["ES on CartPole-v1: solved"]
+    assert "| 7/10 | **no** |" in es_row and verdict["ES on CartPole-v1: median time"] == "yes"
+    assert "1 run(s) spent their budget without passing validation" in es_row
+    assert "2 passed validation but failed the test" in es_row
     pendulum_row = table["Pendulum-v1 time to solve, GA and ES x 10 seeds: total wall time"]
-    assert "420 s | **no** |" in pendulum_row and "14 of 20 runs never solved" in pendulum_row
+    assert "420 s | **no** |" in pendulum_row
+    assert "12 of 20 runs never passed validation and spent their whole budget: 350 s" in (
+        pendulum_row
+    )
     lander_rows = [line for name, line in table.items() if "recipe" in name]
+    assert "validation passed, then test mean >= 200 over 100 episodes" in lander_rows[0]
     assert "200.0 s | **no** |" in lander_rows[0] and "generation 60 of 200" in lander_rows[0]
-    assert "25 s of the 200 s went on held-out checks" in lander_rows[0]
-    assert "660.0 s | **no** |" in lander_rows[1]  # the checks are not the recipe's time
-    assert lines[-2].startswith("Not met: ") and lines[-2].count(";") == 5  # six misses
+    assert "25 s of the 200 s went on validation episodes" in lander_rows[0]
+    assert "660.0 s | **no** |" in lander_rows[1]  # validation and test: not the training time
+    assert lines[-2].startswith("Not met: ") and lines[-2].count(";") == 6  # seven misses
+
+
+@pytest.mark.parametrize(
+    "first_pass, solved, measured, why",
+    [
+        (None, False, "not solved", "no validation passed (the best validation mean: 150.0)"),
+        (dict(generation=40, env_steps=4_000_000, seconds=90.0, checks_s=9.0, test=180.0,
+              test_passed=False),
+         False, "not solved", "generation 40, but that checkpoint's test mean is 180.0"),
+        (dict(generation=40, env_steps=4_000_000, seconds=90.0, checks_s=9.0, test=210.0,
+              test_passed=True),
+         True, "90.0 s", ""),
+    ],
+)  # fmt: skip
+def test_the_lander_is_solved_only_if_its_first_validation_pass_then_passes_its_test(
+    first_pass, solved, measured, why
+):
+    bench = load_script()
+    lander_run = dict(
+        first_pass=first_pass, solved=solved, generations=200, total_s=300.0, checks_s=30.0,
+        final_test=205.0, answer_validation=150.0 if first_pass is None else 215.0, goal=200.0,
+        n_episodes=100, env_steps=22_000_000,
+    )  # fmt: skip
+    lines = bench.targets([], [], [], {}, lander_run)
+    row = next(line for line in lines if "recipe: solved" in line)
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[2:4] == [measured, "yes" if solved else "**no**"]
+    assert why in cells[4] and (
+        cells[4] == "" if solved else "the answer at the end scores 205.0" in cells[4]
+    )
+
+
+@pytest.mark.parametrize(
+    "validation, tested, first, solved",
+    [
+        # a better answer later: it is scored on test at the end
+        ({20: 210.0, 50: 250.0}, [20, 50], 20, True),
+        # the first pass stays the answer: scored once
+        ({20: 210.0, 50: 150.0}, [20], 20, True),
+        # the first pass fails its test (300 - 120 < 200): not solved, however good the end
+        ({120: 205.0, 150: 230.0}, [120, 150], 120, False),
+        # no pass: the answer (the newest of equals) is scored at the end alone
+        ({}, [200], None, False),
+    ],
+)
+def test_the_lander_run_chooses_on_validation_and_scores_each_checkpoint_once(
+    monkeypatch, validation, tested, first, solved
+):
+    """lander_run's protocol, with training and scoring faked (nothing is played): the
+    center is validated every LANDER_CHECK_EVERY generations on the training backend, the
+    best-validated one is the answer, and only the first pass and the final answer are
+    scored on test episodes, each once."""
+    bench = load_script()
+    backend = bench.choose_backend(bench.LANDER)
+    monkeypatch.setattr(
+        bench.recipes, "build", lambda *args, **kwargs: ("policy", None, None, None)
+    )
+    steps = SimpleNamespace(n_steps=1000)
+    generation = iter(range(1, 10_000))
+    monkeypatch.setattr(
+        bench, "_one_generation", lambda *args: (np.array([next(generation)]), 0.0, None, [steps])
+    )
+    validated, test_calls = [], []
+
+    def score_on_validation(policy, params, env_id, n_episodes, *, backend):
+        assert (policy, env_id, n_episodes) == ("policy", bench.LANDER, 100)
+        validated.append((int(params[0]), backend))
+        return SimpleNamespace(fitness=validation.get(int(params[0]), 0.0))
+
+    def score_on_test(policy, params, env_id, n_episodes):
+        assert (policy, env_id, n_episodes) == ("policy", bench.LANDER, 100)
+        test_calls.append(int(params[0]))
+        return SimpleNamespace(fitness=300.0 - int(params[0]))  # passes up to generation 100
+
+    monkeypatch.setattr(bench.protocol, "score_on_validation", score_on_validation)
+    monkeypatch.setattr(bench.protocol, "score_on_test", score_on_test)
+    result = bench.lander_run(quick=False)
+    every = bench.LANDER_CHECK_EVERY
+    assert validated == [(g, backend) for g in range(every, 201, every)]
+    assert test_calls == tested  # never a checkpoint twice, never to choose
+    assert result["generations"] == 200 and result["env_steps"] == 200_000
+    answer = max(validation, key=validation.get) if validation else 200
+    assert result["answer_generation"] == answer and result["final_test"] == 300.0 - answer
+    assert result["solved"] is solved
+    if first is None:
+        assert result["first_pass"] is None
+    else:
+        assert result["first_pass"]["generation"] == first
+        assert result["first_pass"]["test"] == 300.0 - first
+        assert result["first_pass"]["test_passed"] is solved
+        assert result["first_pass"]["env_steps"] == 1000 * first
 
 
 def test_unmeasured_targets_are_not_called_met():

@@ -56,11 +56,11 @@ def test_record_trains_saves_and_writes_a_gif(tmp_path, capsys):
         == 0
     )
     out = capsys.readouterr().out
-    assert "held-out mean" in out and "wrote" in out
+    assert "test mean" in out and "wrote" in out
     assert iio.improps(gif).shape[0] > 1 and iio.immeta(gif)["loop"] == 0
     agent = load_agent(tmp_path / "cartpole.npz")
     assert agent.info["algorithm"] == "ga" and agent.info["generations"] == 3
-    assert agent.info["held_out_episodes"] == 100 and agent.info["env_steps"] > 0
+    assert agent.info["test_episodes"] == 100 and agent.info["env_steps"] > 0
 
     again = tmp_path / "again.gif"
     assert (
@@ -201,8 +201,8 @@ def test_help_documents_every_option():
 def test_shipped_agents_load_and_meet_their_threshold():
     from pathlib import Path
 
-    from neuroevo_helpers import evaluate
     from neuroevo_helpers.compare import threshold as threshold_of
+    from neuroevo_helpers.protocol import score_on_test, seed_range
 
     shipped = sorted((Path(__file__).resolve().parents[1] / "assets" / "agents").glob("*.npz"))
     envs = {load_agent(path).env_id for path in shipped}
@@ -211,11 +211,12 @@ def test_shipped_agents_load_and_meet_their_threshold():
     for path in shipped:
         agent = load_agent(path)
         threshold = threshold_of(agent.env_id)  # the spec's, or the course's (Pendulum: -200)
-        # 100 episodes seeded apart from both training (< 10**9) and the recorded check
-        score = evaluate(
-            agent.policy, agent.params, agent.env_id, 100, seed=2 * 10**9, backend="gymnasium"
-        ).fitness
-        assert score >= threshold, f"{path.name}: {score:.1f} < {threshold} on fresh episodes"
+        # the file's test score, played again: 100 test episodes on gymnasium, which neither
+        # trained the agent nor chose it (record chooses on validation episodes)
+        assert seed_range(int(agent.info["seed"])) == "training"
+        score = score_on_test(agent.policy, agent.params, agent.env_id).fitness
+        assert score == pytest.approx(float(agent.info["test_mean"])), f"{path.name}: not as saved"
+        assert score >= threshold, f"{path.name}: {score:.1f} < {threshold} on test episodes"
 
 
 def test_the_gallery_gifs_are_what_the_gallery_command_makes(tmp_path):

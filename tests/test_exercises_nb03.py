@@ -20,7 +20,7 @@ def test_top_k_right_and_wrong(capsys):
 def best_of(policy, env_id, n_samples, n_episodes, rng, pick=np.argmax):
     population = policy.init_params(rng, n_samples)
     fitness = nh.evaluate(
-        policy, population, env_id, n_episodes, seed=int(rng.integers(10**9))
+        policy, population, env_id, n_episodes, seed=nh.protocol.training_seed(rng, n_episodes)
     ).fitness
     return population[pick(fitness)]
 

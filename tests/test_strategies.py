@@ -89,8 +89,10 @@ def test_es_bad_input_is_explained():
     with pytest.raises(ValueError, match=r"one finite parameter vector.*init_params\(rng\)"):
         ES(np.zeros((2, 3)), 8, 0.1, 0.1, rng)
     es = ES(np.zeros(3), 8, 0.1, 0.1, rng)
-    with pytest.raises(ValueError, match="Call ask\\(\\) first"):
-        es.tell(np.zeros((8, 3)), np.zeros(8))
+    with pytest.raises(ValueError, match="do not look like samples from N"):
+        es.tell(np.zeros((8, 3)), np.zeros(8))  # the center itself, 8 times: no noise at all
+    with pytest.raises(ValueError, match=r"tell expects a population like ask\(\)'s \(8, 3\)"):
+        es.tell(np.zeros((4, 3)), np.zeros(4))
     with pytest.raises(ValueError, match="weight_decay must be >= 0"):
         ES(np.zeros(3), 8, 0.1, 0.1, rng, weight_decay=-1)
 

@@ -2,11 +2,9 @@
 
 import numpy as np
 
-from ..backends import JUDGE
-from ..envs import evaluate, policy_for_env
+from ..envs import policy_for_env
+from ..protocol import score_on_test
 from . import call, report
-
-HELD_OUT_SEED = 10**9  # the held-out episodes used by the notebook, never used in training
 
 
 def check_top_k(top_k) -> bool:
@@ -61,18 +59,16 @@ def check_random_search(random_search) -> bool:
         return report(
             [f"return one network's params, shape ({policy.n_params},); got {best.shape}."], ""
         )
-    held_out = evaluate(
-        policy, best, "CartPole-v1", n_episodes=100, seed=HELD_OUT_SEED, backend=JUDGE
-    ).fitness
-    if held_out < 200:
+    test_mean = score_on_test(policy, best, "CartPole-v1").fitness  # 100 test episodes
+    if test_mean < 200:
         return report(
             [
-                f"the network you returned averages {held_out:.1f} on 100 held-out episodes; the "
+                f"the network you returned averages {test_mean:.1f} on 100 test episodes; the "
                 "best of 256 random networks should reach 200 or more. Are you returning the "
                 "network with the *highest* training fitness (np.argmax)?"
             ],
             "",
         )
     return report(
-        [], f"your random search found a network averaging {held_out:.1f} on 100 held-out episodes."
+        [], f"your random search found a network averaging {test_mean:.1f} on 100 test episodes."
     )
