@@ -301,6 +301,7 @@ class Summary(NamedTuple):
 
     n_runs: int
     n_validated: int  # runs whose answer passed validation
+    n_solved: int  # runs whose answer then passed its test too
     solved: protocol.Interval  # share whose answer then passed its test too (Wilson)
     steps: protocol.Interval  # median env steps to solve, "never" counted as infinite
     seconds: float  # median wall-clock seconds to solve (inf if half never solved)
@@ -311,25 +312,34 @@ def summarize(results: dict, env_id: str, methods=None) -> dict[str, Summary]:
     with a 95% interval; median env steps and seconds to solve, with a bootstrap interval
     for the steps. A run that was not solved counts as infinitely slow."""
     rows = {}
-    for method in methods or methods_for(env_id):
-        runs = [r for r in results["runs"] if r["env_id"] == env_id and r["method"] == method]
-        if not runs:
-            continue
+    for method, runs in _runs_by_method(results, env_id, methods):
         steps = [np.inf if r["solved_steps"] is None else r["solved_steps"] for r in runs]
         seconds = [np.inf if r["solved_seconds"] is None else r["solved_seconds"] for r in runs]
         n_solved = sum(r["solved_steps"] is not None for r in runs)
         rows[method] = Summary(
             n_runs=len(runs),
             n_validated=sum(r["validated_steps"] is not None for r in runs),
+            n_solved=n_solved,
             solved=protocol.success_rate(n_solved, len(runs)),
-            steps=protocol.median_interval(steps) if len(runs) > 1 else _single(steps[0]),
+            steps=_median(steps),
             seconds=float(np.median(seconds)),
         )
     return rows
 
 
-def _single(value: float) -> protocol.Interval:
-    return protocol.Interval(float(value), float(value), float(value))
+def _runs_by_method(results: dict, env_id: str, methods=None):
+    """(method, its runs on env_id) for each method (default: all that fit) that has runs."""
+    for method in methods or methods_for(env_id):
+        runs = [r for r in results["runs"] if r["env_id"] == env_id and r["method"] == method]
+        if runs:
+            yield method, runs
+
+
+def _median(values) -> protocol.Interval:
+    """The median with its bootstrap interval; one run alone has no spread to resample."""
+    if len(values) > 1:
+        return protocol.median_interval(values)
+    return protocol.Interval(float(values[0]), float(values[0]), float(values[0]))
 
 
 def print_summary(results: dict, env_id: str, methods=None) -> dict[str, Summary]:
@@ -344,7 +354,7 @@ def print_summary(results: dict, env_id: str, methods=None) -> dict[str, Summary
         steps = f"{_k(row.steps.estimate)} [{_k(row.steps.low)}, {_k(row.steps.high)}]"
         seconds = "never" if np.isinf(row.seconds) else f"{row.seconds:.2g}"
         print(f"{method:<14} {row.n_validated:>3}/{row.n_runs:<2} "
-              f"{round(row.solved.estimate * row.n_runs):>4}/{row.n_runs:<2} "
+              f"{row.n_solved:>4}/{row.n_runs:<2} "
               f"{f'{low:.0%}-{high:.0%}':>13}   {steps:<33} {seconds:>7}")  # fmt: skip
     return rows
 
@@ -368,13 +378,9 @@ def validation_curves(results: dict, env_id: str, ax=None, methods=None):
     ax = ax or plt.subplots(figsize=(7, 3.8))[1]
     budget = results["budgets"][env_id]
     grid = np.arange(1, 21) * budget / 20
-    for method in methods or methods_for(env_id):
-        runs = [r for r in results["runs"] if r["env_id"] == env_id and r["method"] == method]
-        if not runs:
-            continue
+    for method, runs in _runs_by_method(results, env_id, methods):
         ys = np.array([_answer_curve(r["validation"], grid, budget) for r in runs])
-        bands = [protocol.median_interval(column) if len(runs) > 1 else _single(column[0])
-                 for column in ys.T]  # fmt: skip
+        bands = [_median(column) for column in ys.T]
         (line,) = ax.plot(grid, [b.estimate for b in bands], label=f"{method} ({len(runs)} seeds)")
         ax.fill_between(grid, [b.low for b in bands], [b.high for b in bands],
                         color=line.get_color(), alpha=0.2, lw=0)  # fmt: skip

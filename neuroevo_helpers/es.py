@@ -141,7 +141,7 @@ class ES:
         mirrored pairs) gets a clear error instead of a silent wrong step.
         """
         given = np.asarray(population)
-        self._given_eps = np.finfo(given.dtype if given.dtype.kind == "f" else float).eps
+        precision = np.finfo(given.dtype if given.dtype.kind == "f" else float).eps
         population, fitness = np.asarray(population, dtype=float), np.asarray(fitness, dtype=float)
         expected = (self.pop_size, len(self.center))
         if population.shape != expected or fitness.shape != expected[:1]:
@@ -152,7 +152,7 @@ class ES:
         if not (np.all(np.isfinite(population)) and np.all(np.isfinite(fitness))):
             raise ValueError("tell got NaN or infinite values in the population or the fitness.")
         noise = (population - self.center) / self.sigma  # (pop_size, n_params)
-        self._check_noise(noise, self._rounding(population, noise))
+        self._check_noise(noise, self._rounding(precision, noise))
         weights = centered_ranks(fitness) if self.rank_shaping else fitness - fitness.mean()
         gradient = weights @ noise / (self.pop_size * self.sigma)  # (n_params,)
         gradient -= self.weight_decay * self.center  # pulls the parameters toward 0
@@ -198,11 +198,11 @@ class ES:
                     f"{p:.1g}): a population from an earlier generation?" + hint
                 )
 
-    def _rounding(self, population: np.ndarray, noise: np.ndarray) -> float:
+    def _rounding(self, precision: float, noise: np.ndarray) -> float:
         """How far rounding can move a number of (row - center) / sigma, in sigma: the
-        precision the rows came in, times the size of the numbers involved."""
+        precision the rows came in (its machine epsilon), times the size of the numbers."""
         size = np.abs(self.center).max(initial=0.0) + self.sigma * np.abs(noise).max(initial=0.0)
-        return 16 * self._given_eps * size / self.sigma + 1e-12
+        return 16 * precision * size / self.sigma + 1e-12
 
     def state(self) -> dict:
         """Everything needed to resume: arrays and plain numbers, no pickles."""
