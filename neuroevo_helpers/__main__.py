@@ -22,10 +22,10 @@ import numpy as np
 from ._files import atomic_path
 from .agents import load_agent, save_agent
 from .backends import BACKENDS, JUDGE, choose_backend
-from .compare import BUDGETS, METHODS, compare, methods_for, tune
+from .compare import BUDGETS, METHODS, compare, methods_for, threshold, tune
 from .envs import env_spec, evaluate
 from .gifs import record_side_by_side
-from .protocol import TEST_SEED, generators, score_on_test, score_on_validation
+from .protocol import N_TEST, TEST_SEED, generators, score_on_test, score_on_validation, seed_range
 from .recipes import RECIPES, build, recipe
 from .training import train
 
@@ -350,7 +350,27 @@ def run_evaluate(args: argparse.Namespace) -> int:
     returns = result.episode_returns
     mean, std = returns.mean(), returns.std()
     print(f"{agent.env_id}: mean {mean:.2f}, std {std:.2f} over {args.episodes} episodes")
+    print(_threshold_line(agent.env_id, mean, args.episodes, args.seed))
     return 0
+
+
+def _threshold_line(env_id: str, mean: float, n_episodes: int, seed: int) -> str:
+    """Whether `mean` meets the env's threshold, and whether that may be called solved."""
+    try:
+        goal = threshold(env_id)
+    except ValueError:
+        return f"{env_id} has no threshold (no reward_threshold in its spec)."
+    met = mean >= goal
+    test = seed_range(seed) == seed_range(seed + n_episodes - 1) == "test"
+    if n_episodes < N_TEST or not test:
+        return (
+            f"threshold {goal:g}: {'met' if met else 'not met'}; calling it solved needs at "
+            f"least {N_TEST} test episodes (the default: --seed {TEST_SEED})"
+        )
+    return (
+        f"threshold {goal:g}: {'met' if met else 'not met'} over {n_episodes} test episodes, "
+        + ("so solved" if met else "so not solved")
+    )
 
 
 if __name__ == "__main__":

@@ -92,7 +92,22 @@ def test_record_trains_saves_and_writes_a_gif(tmp_path, capsys):
         )
         == 0
     )
-    assert "CartPole-v1: mean" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "CartPole-v1: mean" in out
+    assert "calling it solved needs at least 100 test episodes" in out  # 10 training episodes
+
+
+def test_evaluate_says_whether_the_threshold_is_met_and_solved(capsys):
+    from pathlib import Path
+
+    agent = Path(__file__).resolve().parents[1] / "assets" / "agents" / "cartpole_ga.npz"
+    assert main(["evaluate", "--agent", str(agent), "--episodes", "100"]) == 0
+    assert "threshold 475: met over 100 test episodes, so solved" in capsys.readouterr().out
+    # a random network on the same test episodes: the threshold is not met
+    from neuroevo_helpers.__main__ import _threshold_line
+
+    assert _threshold_line("CartPole-v1", 20.0, 100, 2 * 10**9).endswith("so not solved")
+    assert "no threshold" in _threshold_line("Blackjack-v1", 0.0, 100, 2 * 10**9)
 
 
 def test_record_uses_the_env_recipe_and_keeps_its_scaling(tmp_path, capsys):
