@@ -6,6 +6,9 @@ a short confirmation and returns True for a right answer; the solution notebooks
 `assert` that.
 """
 
+import ast
+import inspect
+import textwrap
 from collections.abc import Callable
 
 import numpy as np
@@ -46,3 +49,22 @@ def as_array(result, name: str, shape: tuple | None = None):
     if shape is not None and result.shape != shape:
         return None, f"{name} returned shape {result.shape}; expected {shape}."
     return result, None
+
+
+def python_loop(fn: Callable) -> str | None:
+    """'a for loop' (or another loop) if `fn`'s own source has one; None if it has none, or
+    if its source cannot be read (then the check gives the benefit of the doubt)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    kinds = {
+        ast.For: "a for loop",
+        ast.While: "a while loop",
+        ast.comprehension: "a loop inside a comprehension",
+    }
+    for node in ast.walk(tree):
+        for kind, name in kinds.items():
+            if isinstance(node, kind):
+                return name
+    return None

@@ -3,14 +3,11 @@ seeds, and noise from a shared table. Each returns True or False and never raise
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
 from collections.abc import Callable
 
 import numpy as np
 
-from . import as_array, call, fail, report
+from . import as_array, call, fail, python_loop, report
 
 
 def check_amdahl(amdahl: Callable) -> bool:
@@ -153,7 +150,7 @@ def check_noise_from_table(noise_from_table: Callable) -> bool:
             "right for the first offsets, wrong for others: use the `offsets` and `n_params` "
             "you are given, not fixed numbers."
         )
-    loop = _python_loop(noise_from_table)
+    loop = python_loop(noise_from_table)
     if loop:
         return fail(
             f"the numbers are right, but the function uses {loop}: with thousands of offsets "
@@ -165,22 +162,3 @@ def check_noise_from_table(noise_from_table: Callable) -> bool:
         "one fancy-indexing operation gathers all the noise, and an offset (one integer) "
         "names a noise vector as well as a seed does.",
     )
-
-
-def _python_loop(fn: Callable) -> str | None:
-    """'a for loop' (or another loop) if `fn`'s own source has one; None if not, or if its
-    source cannot be read."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    kinds = {
-        ast.For: "a for loop",
-        ast.While: "a while loop",
-        ast.comprehension: "a loop inside a comprehension",
-    }
-    for node in ast.walk(tree):
-        for kind, name in kinds.items():
-            if isinstance(node, kind):
-                return name
-    return None
