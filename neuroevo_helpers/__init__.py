@@ -23,6 +23,7 @@ from .ga import GA
 from .gifs import Episode, record_gif, record_side_by_side, rollout, show_gif, write_gif
 from .network import MLP, relu, sigmoid, softmax, tanh
 from .plotting import plot_fitness, plot_runs
+from .progress import progress_bar
 from .training import HELD_OUT_SEED, TrainResult, train
 
 cyclic_mdp.register()
@@ -46,6 +47,7 @@ __all__ = [
     "observation_stats",
     "plot_fitness",
     "plot_runs",
+    "progress_bar",
     "protocol",
     "policy_for_env",
     "random_play_observations",

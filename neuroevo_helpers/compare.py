@@ -208,8 +208,6 @@ def compare(
 ) -> dict:
     """Every method (or those in `methods`) on every env from every seed, training on
     `backend`; written to `out` as JSON if given. A progress bar counts the runs."""
-    from tqdm.auto import tqdm
-
     unknown = sorted(set(methods or ()) - set(METHODS))
     if unknown:
         raise ValueError(f"Unknown methods {unknown}; choose from {list(METHODS)}.")
@@ -217,7 +215,9 @@ def compare(
     todo = [(env_id, method) for env_id in env_ids for method in methods_for(env_id)
             if methods is None or method in methods]  # fmt: skip
     results = {"runs": [], "settings": {}, "budgets": {}, "thresholds": {}}
-    bar = tqdm(total=len(todo) * len(seeds), unit="run", disable=not progress)
+    from .progress import progress_bar  # here: `import neuroevo_helpers` stays light
+
+    bar = progress_bar(total=len(todo) * len(seeds), unit="run", disable=not progress)
     for env_id, method in todo:
         budget = int(BUDGETS[env_id] * budget_scale)
         results["budgets"][env_id], results["thresholds"][env_id] = budget, threshold(env_id)

@@ -91,11 +91,14 @@ def train(
         best_params, best_fitness, history, saved_mode = _load_checkpoint(checkpoint, strategy, rng)
         if saved_mode != mode:  # chosen another way: choose again from here on
             best_params, best_fitness = None, -np.inf
-    from tqdm.auto import tqdm  # imported here: `import neuroevo_helpers` stays light
 
     latest_kind = getattr(strategy, "center", None) is not None or reevaluate_fn is not None
     interrupted = False
-    bar = tqdm(total=n_generations, initial=len(history["best"]), disable=not progress, unit="gen")
+    from .progress import progress_bar  # here: `import neuroevo_helpers` stays light
+
+    bar = progress_bar(
+        total=n_generations, initial=len(history["best"]), disable=not progress, unit="gen"
+    )
     try:
         while len(history["best"]) < n_generations:
             params, score, fitness, used = _one_generation(
