@@ -32,6 +32,7 @@ class TrainResult(NamedTuple):
     best_fitness: float  # its validation score, or else its training score
     history: dict  # per generation: best, mean, validation, episodes, env_steps (cumulative)
     interrupted: bool  # True if Ctrl-C stopped the run early
+    snapshots: dict | None = None  # generation (from 0) -> that generation's candidate
 
 
 def train(
@@ -46,6 +47,7 @@ def train(
     validate_every: int = 1,
     checkpoint: str | os.PathLike | None = None,
     progress: bool = True,
+    snapshots=(),
 ) -> TrainResult:
     """Run ask -> evaluate -> tell until `n_generations` generations are done.
 
@@ -54,7 +56,8 @@ def train(
     gets fresh training episodes from `rng` (first seeds below `VALIDATION_SEED -
     MAX_TRAINING_EPISODES`, so up to that many episodes stay training episodes). With
     `checkpoint`, the run is saved after every generation and, if the file exists, resumed
-    from it.
+    from it. `snapshots` lists generations (counted from 0) whose candidate is kept in
+    `result.snapshots`, e.g. to show an agent at several points of its training.
 
     Each generation has an answer candidate: an ES's center (its answer is the center of
     its search distribution, not any sample; it is scored with the population on the same
@@ -93,7 +96,7 @@ def train(
             best_params, best_fitness = None, -np.inf
 
     latest_kind = getattr(strategy, "center", None) is not None or reevaluate_fn is not None
-    interrupted = False
+    interrupted, kept = False, {}
     from .progress import progress_bar  # here: `import neuroevo_helpers` stays light
 
     bar = progress_bar(
@@ -105,6 +108,8 @@ def train(
                 strategy, evaluate_fn, rng, reevaluate_fn, n_candidates
             )
             generation, latest = len(history["best"]) + 1, params
+            if generation - 1 in snapshots:
+                kept[generation - 1] = params
             checked = None
             if validate_fn is not None and (
                 generation % validate_every == 0 or generation == n_generations
@@ -133,7 +138,7 @@ def train(
         best_params, best_fitness = latest, float(getattr(result, "fitness", result))
     if best_params is None:
         raise RuntimeError("Stopped before the answer was first chosen: nothing to return.")
-    return TrainResult(best_params, best_fitness, history, interrupted)
+    return TrainResult(best_params, best_fitness, history, interrupted, kept)
 
 
 def _one_generation(strategy, evaluate_fn, rng, reevaluate_fn, n_candidates) -> tuple:
