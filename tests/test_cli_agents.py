@@ -158,7 +158,27 @@ def agent_file(tmp_path):
     [
         (["record", "--env", "Cartpole-v1", "--out", "{tmp}/x.gif"], "Did you mean 'CartPole-v1'"),
         (["record", "--env", "CartPole-v1", "--out", "{tmp}/missing/x.gif"], "does not exist"),
-        (["record", "--env", "CartPole-v1", "--out", "{tmp}/x.txt"], "--out must end in .gif"),
+        (
+            ["record", "--env", "CartPole-v1", "--out", "{tmp}/x.txt"],
+            "--out must end in .gif or .mp4",
+        ),
+        (
+            ["record", "--env", "CartPole-v1", "--out", "{tmp}/x.gif", "--width", "100"],
+            "--width must",
+        ),
+        (
+            [
+                "record",
+                "--env",
+                "CartPole-v1",
+                "--agent",
+                "{agent}",
+                "--out",
+                "{tmp}/x.gif",
+                "--progression",
+            ],
+            "holds only the final network",
+        ),
         (
             ["record", "--env", "CartPole-v1", "--out", "{tmp}/x.gif", "--generations", "0"],
             "--generations must be >= 1",
@@ -208,9 +228,13 @@ def test_help_documents_every_option():
         text=True,
     )
     assert result.returncode == 0
-    for option in ("--env", "--algo", "--seed", "--out", "--agent", "--save", "--generations"):
+    options = ("--env", "--algo", "--seed", "--out", "--agent", "--save", "--generations",
+               "--width", "--progression")  # fmt: skip
+    for option in options:
         assert option in result.stdout
-    assert "es (evolution strategy)" in " ".join(result.stdout.split())
+    text = " ".join(result.stdout.split())
+    assert "es (evolution strategy)" in text
+    assert "plays a test episode" in text and "nearest their median" in text  # honest episodes
 
 
 def test_shipped_agents_load_and_meet_their_threshold():
@@ -234,18 +258,17 @@ def test_shipped_agents_load_and_meet_their_threshold():
         assert score >= threshold, f"{path.name}: {score:.1f} < {threshold} on test episodes"
 
 
-def test_the_gallery_gifs_are_what_the_gallery_command_makes(tmp_path):
-    """`python -m neuroevo_helpers gallery` re-makes the README's GIFs byte for byte."""
+def test_a_gallery_gif_is_what_record_makes(tmp_path):
+    """`record --agent` re-makes a gallery GIF byte for byte (the lander: the quickest)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    assert main(["gallery", "--agents", str(root / "assets/agents"), "--out", str(tmp_path)]) == 0
-    made = sorted(p.name for p in tmp_path.glob("*.gif"))
-    assert made == sorted(p.name for p in (root / "assets/gallery").glob("*.gif"))
-    for name in made:
-        assert (tmp_path / name).read_bytes() == (root / "assets/gallery" / name).read_bytes(), (
-            f"assets/gallery/{name} is stale: run `python -m neuroevo_helpers gallery`"
-        )
+    agent, out = root / "assets/agents/lunarlander_es.npz", tmp_path / "lunarlander_es.gif"
+    env_id = "LunarLanderContinuous-v3"
+    assert main(["record", "--env", env_id, "--agent", str(agent), "--out", str(out)]) == 0
+    assert out.read_bytes() == (root / "assets/gallery" / out.name).read_bytes(), (
+        f"assets/gallery/{out.name} is stale: run `python -m neuroevo_helpers gallery`"
+    )
 
 
 def test_the_readme_prints_the_command_that_made_each_shipped_agent():
