@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="training algorithm: ga (genetic algorithm) or es (evolution strategy); default ga",
     )
     record.add_argument(
-        "--seed", type=int, default=0, help="seed for training and the GIF (default: 0)"
+        "--seed", type=int, default=0, help="seed for training and the recording (default: 0)"
     )
     record.add_argument(
         "--out",
@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--save",
         type=Path,
         metavar="FILE.npz",
-        help="where to save the trained agent (default: next to the GIF)",
+        help="where to save the trained agent (default: next to the recording)",
     )
     record.add_argument(
         "--generations", type=int, help="override the env's default number of generations"
