@@ -178,3 +178,14 @@ def test_es_gradient_names_more_slips(capsys):
 
     assert not check_es_gradient(fixed_sizes)
     assert "not for 40 of 2" in capsys.readouterr().out
+
+
+def test_centered_ranks_explains_shape_errors(capsys):
+    def one_too_many(fitness):
+        ranks = np.empty(len(fitness))
+        ranks[np.argsort(fitness)] = np.arange(len(fitness) + 1)  # cannot be assigned
+        return ranks / (len(fitness) - 1) - 0.5
+
+    assert not check_centered_ranks(one_too_many)
+    out = capsys.readouterr().out
+    assert "one number per sample: fitness is (6,)" in out and "len(fitness)" in out

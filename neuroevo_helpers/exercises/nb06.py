@@ -65,6 +65,13 @@ def _call_ranks(my_centered_ranks: Callable, fitness: np.ndarray, expected: np.n
     """(the learner's answer as an array, None), or (None, what is wrong with it)."""
     given = fitness.copy()
     got, problem = call(my_centered_ranks, given)
+    if shape_error(problem):
+        n = len(fitness)
+        return None, (
+            f"{problem} Every array here holds one number per sample: fitness is ({n},), and "
+            f"so are np.argsort(fitness), np.arange(len(fitness)) and the ranks you return. "
+            "Use len(fitness) for n, rather than a fixed size."
+        )
     if problem:
         return None, problem
     if not np.array_equal(given, fitness):
