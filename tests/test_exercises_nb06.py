@@ -88,7 +88,7 @@ def test_centered_ranks_names_order_versus_rank(capsys):
     assert "*order*" in out and "by n - 1, not n" in out
     assert not check_centered_ranks(lambda f: np.argsort(-f) / (len(f) - 1) - 0.5)
     out = capsys.readouterr().out
-    assert "*order*" in out and "reversed" in out
+    assert "*order*" in out and "not -fitness" in out
 
 
 def test_centered_ranks_names_the_scaling_slips(capsys):

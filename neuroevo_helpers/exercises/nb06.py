@@ -20,6 +20,10 @@ REVERSED = (
     "the order is reversed: the *highest* fitness should get +0.5 (np.argsort sorts from "
     "low to high; sorting -fitness, or counting from the top, turns that round)."
 )
+SORT_FITNESS_ITSELF = (
+    "then sort the fitness itself, not -fitness: ranks from low to high give the worst -0.5 "
+    "and the best +0.5."
+)
 # How the ranks 0..n-1 are scaled, and what to say about each way that is not right.
 SCALINGS = [
     (lambda r, n: r / (n - 1) - 0.5, None),
@@ -96,7 +100,7 @@ def _diagnose_distinct(got: np.ndarray, fitness: np.ndarray) -> list[str] | None
         ([], ranks),
         ([REVERSED], n - 1 - ranks),
         ([ORDER_NOT_RANKS], order),
-        ([ORDER_NOT_RANKS, REVERSED], order[::-1]),
+        ([ORDER_NOT_RANKS, SORT_FITNESS_ITSELF], order[::-1]),
     ]
     for problems, values in kinds:
         for scale, hint in SCALINGS:
