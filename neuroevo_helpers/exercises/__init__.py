@@ -68,3 +68,39 @@ def python_loop(fn: Callable) -> str | None:
             if isinstance(node, kind):
                 return name
     return None
+
+
+# Shared by the checks of 06-09 (added for the exercises' list and shape-error hints).
+
+
+def list_instead_of_array(result, returned: str, expected=None) -> str | None:
+    """A problem message if `result` is a list or tuple where a NumPy array is asked for, else
+    None. `returned` starts the message ("my_fn returned"); with `expected`, it also says
+    whether the numbers in the list are right."""
+    if not isinstance(result, (list, tuple)):
+        return None
+    problem = f"{returned} a {type(result).__name__}; return a NumPy array (np.array(...))."
+    if expected is not None:
+        try:
+            right = np.allclose(np.asarray(result, dtype=float), expected)
+        except (TypeError, ValueError):
+            right = False
+        if right:
+            problem += " The numbers in it are right."
+    return problem
+
+
+SHAPE_ERROR_WORDS = (
+    "broadcast",  # operands could not be broadcast together with shapes ...
+    "core dimension",  # matmul: Input operand 1 has a mismatch in its core dimension ...
+    "not aligned",  # np.dot: shapes (a,b) and (c,d) not aligned
+    "cannot reshape",
+    "too many indices",
+    "must be 1-dimensional",  # rng.choice(..., p=a 2-D array)
+)
+
+
+def shape_error(problem: str | None) -> bool:
+    """True if `problem` (from `call`) reports a NumPy shape error: broadcasting, matmul,
+    reshape or indexing with the wrong number of axes."""
+    return problem is not None and any(word in problem for word in SHAPE_ERROR_WORDS)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import as_array, call, fail, python_loop, report
+from . import as_array, call, fail, list_instead_of_array, python_loop, report
 
 
 def check_amdahl(amdahl: Callable) -> bool:
@@ -17,6 +17,11 @@ def check_amdahl(amdahl: Callable) -> bool:
         got, problem = call(amdahl, p, n)
         if problem:
             return fail(problem)
+        if isinstance(got, (list, tuple)):
+            return fail(
+                f"amdahl({p}, {n}) returned a {type(got).__name__}; for two numbers, return "
+                "one number, the speedup (and for two arrays, one array)."
+            )
         got, problem = as_array(got, "amdahl", ())
         if problem:
             return fail(f"{problem} For two numbers, return one number: the speedup.")
@@ -32,6 +37,11 @@ def check_amdahl(amdahl: Callable) -> bool:
                 f"amdahl({p}, {n}) gave {float(got):.3f}, the new *time* as a share of the "
                 "old; the speedup is 1 divided by it."
             )
+        if np.isclose(got, 1 / (1 - p) + p / n) if p < 1 else False:
+            return fail(
+                f"amdahl({p}, {n}) gave {float(got):.3f}: only (1 - p) is under the 1 /. The "
+                "whole new time, (1 - p) + p / n, goes in the denominator: 1 / ((1 - p) + p / n)."
+            )
         if np.isclose(got, 1 / (p + (1 - p) / n)):
             return fail(
                 f"amdahl({p}, {n}) gave {float(got):.3f}: p and 1 - p are swapped. p is the "
@@ -45,6 +55,12 @@ def check_amdahl(amdahl: Callable) -> bool:
             f"with NumPy arrays: {problem} An `if` (or `and`, `or`, `max`) asks one question, "
             "but an array holds many answers. The formula needs no special cases: write it "
             "as one expression, and it works on numbers and arrays alike."
+        )
+    if problem and ("scalar" in problem or "math" in problem):
+        return fail(
+            f"with NumPy arrays: {problem} The functions of Python's math module take one "
+            "number at a time; NumPy's operators (+, -, *, /, **) work on whole arrays, "
+            "element by element."
         )
     if problem:
         return fail(f"with NumPy arrays: {problem}")
@@ -78,6 +94,8 @@ def check_members_from_seeds(members_from_seeds: Callable) -> bool:
             "per parameter, so make it with noise_from_seeds(seeds, len(center)) (here 5 "
             "parameters, 3 seeds)."
         )
+    if problem is None:
+        problem = list_instead_of_array(got, "members_from_seeds returned", expected)
     if problem is None:
         got, problem = as_array(got, "members_from_seeds")
     if problem:
@@ -126,12 +144,29 @@ def check_noise_from_table(noise_from_table: Callable) -> bool:
             f"{problem} The last offset, {offsets[-1]}, is the largest allowed for n_params="
             f"{n_params}: row i runs from offsets[i] to offsets[i] + n_params - 1."
         )
+    if problem is None and isinstance(got, (list, tuple)) and python_loop(noise_from_table):
+        problem = (
+            f"noise_from_table returned a {type(got).__name__} made with "
+            f"{python_loop(noise_from_table)}; the exercise asks for one NumPy array, without "
+            "a Python loop over the offsets. Build all the indices at once, offsets[:, None] "
+            "+ np.arange(n_params), and index the table once."
+        )
+    if problem is None:
+        problem = list_instead_of_array(got, "noise_from_table returned", expected)
     if problem is None:
         got, problem = as_array(got, "noise_from_table")
     if problem:
         return fail(problem)
     if got.shape != expected.shape:
-        return fail(f"expected shape {expected.shape} (len(offsets), n_params); got {got.shape}.")
+        hint = (
+            " The axes are swapped: one row per offset, so offsets[:, None] (a column) plus "
+            "np.arange(n_params) (a row)."
+            if got.shape == expected.shape[::-1]
+            else ""
+        )
+        return fail(
+            f"expected shape {expected.shape} (len(offsets), n_params); got {got.shape}.{hint}"
+        )
     if not np.allclose(got, expected):
         if np.allclose(got, expected[:, ::-1]):
             return fail("each row is reversed: index with offset + np.arange(n_params).")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import as_array, call, fail, report
+from . import as_array, call, fail, list_instead_of_array, report, shape_error
 
 
 def _agent_arrays(rng: np.random.Generator) -> dict:
@@ -44,6 +44,7 @@ def _walk(
     halved=False,
     normalize=True,
     scale=True,
+    skip_bias=True,
 ) -> np.ndarray:
     """The agent's actions, with one of the usual slips made on purpose (for hints)."""
     x = (obs - arrays["obs_mean"]) / arrays["obs_std"] if normalize else obs
@@ -59,7 +60,7 @@ def _walk(
         else:
             W = params[start : start + n_in * n_out].reshape(n_in, n_out)
             b = params[start + n_in * n_out : start + n_in * n_out + n_out]
-        start += n_in * n_out + n_out
+        start += n_in * n_out + (n_out if skip_bias else 0)
         x = x @ W + b
         last = i == len(sizes) - 2
         x = (np.tanh(x) if last_tanh else x) if last else hidden(x)
@@ -76,6 +77,15 @@ def check_act_from_file(act_from_file: Callable) -> bool:
     obs = rng.normal(0, 2, (6, 3))
     expected = _reference(arrays, obs)
     got, problem = call(act_from_file, {k: v.copy() for k, v in arrays.items()}, obs.copy())
+    if shape_error(problem):
+        return fail(
+            f"{problem} Shapes: obs is (batch, n_obs), here (6, 3); each W is (n_in, n_out), "
+            "the first (3, 5); each b is (n_out,). The batch goes first, h @ W + b: (6, 3) @ "
+            "(3, 5) -> (6, 5), then (6, 5) @ (5, 4), and so on to (6, 2). W @ h, or W read as "
+            "(n_out, n_in), does not line up."
+        )
+    if problem is None:
+        problem = list_instead_of_array(got, "act_from_file returned", expected)
     if problem is None:
         got, problem = as_array(got, "act_from_file")
     if problem:
@@ -112,6 +122,8 @@ def check_act_from_file(act_from_file: Callable) -> bool:
          "this agent file's layers all use tanh."),
         (_walk(arrays, obs, halved=True), "the scaling is off: low + (a + 1) / 2 * (high - "
          "low) maps -1 to low and 1 to high."),
+        (_walk(arrays, obs, skip_bias=False), "after each layer's b, move on past it too: "
+         "the next layer's W starts n_in * n_out + n_out numbers after this one's."),
     ]  # fmt: skip
     for wrong, hint in hints:
         if wrong.shape == got.shape and np.allclose(got, wrong):
@@ -125,9 +137,20 @@ def check_act_from_file(act_from_file: Callable) -> bool:
 
 def check_episodes_needed(episodes_needed: Callable) -> bool:
     """`episodes_needed(std, margin)`: episodes for a standard error of at most `margin`."""
-    cases = [(100.0, 10.0, 100), (60.0, 20.0, 9), (50.0, 20.0, 7), (10.0, 50.0, 1)]
+    cases = [
+        (100.0, 5.0, 400),
+        (100.0, 10.0, 100),
+        (60.0, 20.0, 9),
+        (50.0, 20.0, 7),
+        (10.0, 50.0, 1),
+    ]
     for std, margin, expected in cases:
         got, problem = call(episodes_needed, std, margin)
+        if problem is None and isinstance(got, (list, tuple)):
+            problem = (
+                f"episodes_needed returned a {type(got).__name__}; return one number, the "
+                "count of episodes."
+            )
         if problem is None:
             got, problem = as_array(got, "episodes_needed", ())
         if problem:
@@ -153,6 +176,18 @@ def check_episodes_needed(episodes_needed: Callable) -> bool:
                 f"episodes_needed({std:g}, {margin:g}) gave {float(got):g}: round up to a whole "
                 "number of episodes (np.ceil), since a fraction of an episode cannot be played."
             )
+        if np.isclose(got, np.ceil(std / margin**2)) or np.isclose(got, std / margin**2):
+            return fail(
+                f"episodes_needed({std:g}, {margin:g}) gave {float(got):g}, std / margin**2: "
+                "** binds tighter than /, so only the margin was squared. Square the ratio: "
+                "(std / margin) ** 2."
+            )
+        if np.isclose(got, np.ceil((margin / std) ** 2)) or np.isclose(got, (margin / std) ** 2):
+            return fail(
+                f"episodes_needed({std:g}, {margin:g}) gave {float(got):g}: std / sqrt(n) <= "
+                "margin means sqrt(n) >= std / margin, so n = (std / margin) ** 2, not "
+                "(margin / std) ** 2."
+            )
         if np.isclose(got, np.ceil(std / margin)):
             return fail(
                 f"episodes_needed({std:g}, {margin:g}) gave {float(got):g}: the standard error "
@@ -177,18 +212,34 @@ def check_merge_stats(merge_stats: Callable) -> bool:
     count, mean, var = got
     if count != len(both):
         return fail(f"the count should be {len(both)}, the two counts added; got {count}.")
-    mean, problem = as_array(mean, "the mean", (4,))
+    problem = list_instead_of_array(mean, "merge_stats returned its mean as")
+    if problem is None:
+        mean, problem = as_array(mean, "the mean", (4,))
     if problem:
         return fail(problem)
     if not np.allclose(mean, both.mean(axis=0)):
         if np.allclose(mean, (a[1] + b[1]) / 2):
             return fail("the mean is the plain average of the two means: weight each by its count.")
         return fail("the mean is wrong: (count_a * mean_a + count_b * mean_b) / count.")
-    var, problem = as_array(var, "the variance", (4,))
+    problem = list_instead_of_array(var, "merge_stats returned its variance as")
+    if problem is None:
+        var, problem = as_array(var, "the variance", (4,))
     if problem:
         return fail(problem)
     if not np.allclose(var, both.var(axis=0)):
         pooled = (a[0] * a[2] + b[0] * b[2]) / len(both)
+        between = a[0] * b[0] / len(both) * (a[1] - b[1]) ** 2
+        if np.allclose(var, pooled + between):
+            return fail(
+                "the term for the spread between the batches is too large: it too is divided "
+                "by count, count_a * count_b / count**2 * (mean_a - mean_b) ** 2."
+            )
+        if np.allclose(var, (a[2] + b[2]) / 2):
+            return fail(
+                "that is the plain average of the two variances: weight each by its count, and "
+                "add the spread between the two means, count_a * count_b / count**2 * "
+                "(mean_a - mean_b) ** 2."
+            )
         if np.allclose(var, pooled):
             return fail(
                 "the variance misses the spread *between* the two batches: add "
