@@ -46,7 +46,7 @@ def train(
     validate_fn: Callable[[np.ndarray], Evaluation | float] | None = None,
     validate_every: int = 1,
     checkpoint: str | os.PathLike | None = None,
-    progress: bool = True,
+    progress: bool | str = True,
     snapshots=(),
 ) -> TrainResult:
     """Run ask -> evaluate -> tell until `n_generations` generations are done.
@@ -56,7 +56,8 @@ def train(
     gets fresh training episodes from `rng` (first seeds below `VALIDATION_SEED -
     MAX_TRAINING_EPISODES`, so up to that many episodes stay training episodes). With
     `checkpoint`, the run is saved after every generation and, if the file exists, resumed
-    from it. `snapshots` lists generations (counted from 0) whose candidate is kept in
+    from it. `progress` shows a progress bar (a string: the bar's label, e.g. "GA, seed 3").
+    `snapshots` lists generations (counted from 0) whose candidate is kept in
     `result.snapshots`, e.g. to show an agent at several points of its training.
 
     Each generation has an answer candidate: an ES's center (its answer is the center of
@@ -100,8 +101,9 @@ def train(
     from .progress import progress_bar  # here: `import neuroevo_helpers` stays light
 
     bar = progress_bar(
-        total=n_generations, initial=len(history["best"]), disable=not progress, unit="gen"
-    )
+        total=n_generations, initial=len(history["best"]), disable=not progress, unit="gen",
+        desc=progress if isinstance(progress, str) else None,
+    )  # fmt: skip
     try:
         while len(history["best"]) < n_generations:
             params, score, fitness, used = _one_generation(
