@@ -58,12 +58,16 @@ def test_right_answers_pass(check, answer, capsys):
 
 WRONG = [
     (check_leaky_relu, not_written, "not written yet"),
-    (check_leaky_relu, returns_text, "not an array of numbers"),
+    (check_leaky_relu, returns_text, "returned a str; return a NumPy array"),
     (check_leaky_relu, lambda x, alpha=0.01: np.maximum(x, 0.0), "plain ReLU"),
     (check_leaky_relu, lambda x, alpha=0.01: np.where(x > 0, x, 0.01 * x), "`alpha` argument"),
     (check_leaky_relu, lambda x, alpha=0.01: alpha * x, "pass through unchanged"),
     (check_leaky_relu, lambda x, alpha=0.01: max(x, alpha * x), "np.where"),
     (check_leaky_relu, leaky_relu_in_place, "changed the array it was given"),
+    (check_leaky_relu, lambda x, alpha=0.01: leaky_relu_right(x).tolist(), "returned a list"),
+    (check_log_softmax, lambda z: None, "forget the `return`"),
+    (check_log_softmax, lambda z: tuple(log_softmax_right(z)), "returned a tuple; return a"),
+    (check_squash_action, lambda x, low, high: list(squash_right(x, low, high)), "NumPy array"),
     (check_log_softmax, not_written, "not written yet"),
     (check_log_softmax, lambda z: np.log(softmax(z)), "underflowed to 0"),
     (check_log_softmax, lambda z: np.log(np.exp(z) / np.sum(np.exp(z))), "exp overflowed"),

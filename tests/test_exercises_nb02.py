@@ -125,6 +125,22 @@ def mutate_output_same_noise(population, sigma, layer_sizes, rng):
     return child
 
 
+def mutate_sparse_rows(population, sigma, fraction, rng):
+    children = population.copy()
+    for child in children:  # a loop over individuals: right numbers, forbidden by the text
+        child += (rng.random(child.shape) < fraction) * sigma * rng.normal(size=child.shape)
+    return children
+
+
+def mutate_sparse_genes(population, sigma, fraction, rng):
+    return np.array([[p + sigma * rng.normal() if rng.random() < fraction else p for p in row]
+                     for row in population])  # fmt: skip
+
+
+def mutate_sparse_as_list(population, sigma, fraction, rng):
+    return list(mutate_sparse(population, sigma, fraction, rng))
+
+
 def mutate_output_in_place(population, sigma, layer_sizes, rng):
     n_in, n_out = layer_sizes[-2:]
     n_last = n_in * n_out + n_out
@@ -157,7 +173,7 @@ def test_right_answer_passes(check, answer, capsys):
         (check_flatten, flatten_weights_first, "all weights come first"),
         (check_flatten, flatten_no_biases, "the weights alone: add each b"),
         (check_flatten, flatten_no_return, "forget the `return`"),
-        (check_flatten, flatten_list_of_pieces, "returned a list that is not one array"),
+        (check_flatten, flatten_list_of_pieces, "returned a list; return a NumPy array"),
         (check_mutate_sparse, stub, "not written yet"),
         (check_mutate_sparse, mutate_everything, "expected about 10%"),
         (check_mutate_sparse, mutate_in_place, "changed the population it was given"),
@@ -166,6 +182,9 @@ def test_right_answer_passes(check, answer, capsys):
         (check_mutate_sparse, mutate_global_rng, "draw every random number from the rng"),
         (check_mutate_sparse, mutate_one_mask, "the same entries mutated"),
         (check_mutate_sparse, mutate_fixed_fraction, "use the fraction argument"),
+        (check_mutate_sparse, mutate_sparse_rows, "uses a for loop, and the exercise asks"),
+        (check_mutate_sparse, mutate_sparse_genes, "uses a loop inside a comprehension"),
+        (check_mutate_sparse, mutate_sparse_as_list, "returned a list; return a NumPy array"),
         (check_mutate_output_layer, stub, "not written yet"),
         (check_mutate_output_layer, mutate_first_layer, "W1[0, 0] changed"),
         (

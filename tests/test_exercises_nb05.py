@@ -78,7 +78,7 @@ def test_checks_never_raise_on_odd_answers(capsys):
     assert not check_one_point_crossover(lambda m, f, rng: m[:, :3])
     assert "expected (3000, 10)" in capsys.readouterr().out
     assert not check_uniform_reset(lambda *a: "nope")
-    assert "not one array" in capsys.readouterr().out
+    assert "returned a str; return a NumPy array" in capsys.readouterr().out
     assert not check_uniform_reset(lambda p, *a: p.copy())
     assert "no gene changed" in capsys.readouterr().out
 
@@ -102,3 +102,40 @@ def test_more_typical_mistakes_get_a_hint(capsys):
 
     assert not check_uniform_reset(one_value)
     assert "same value" in capsys.readouterr().out
+
+
+def test_one_point_crossover_asks_for_an_array_and_no_loop(capsys):
+    def looped(m, f, rng):
+        children = f.copy()
+        for child, mother in zip(children, m):
+            cut = rng.integers(1, m.shape[1])
+            child[:cut] = mother[:cut]
+        return children
+
+    assert not check_one_point_crossover(looped)
+    assert "uses a for loop, and the exercise asks for none" in capsys.readouterr().out
+    assert not check_one_point_crossover(lambda m, f, rng: list(one_point(m, f, rng)))
+    assert "returned a list; return a NumPy array" in capsys.readouterr().out
+
+
+def test_uniform_reset_names_more_mistakes(capsys):
+    assert not check_uniform_reset(lambda *a: list(reset(*a)))
+    assert "returned a list; return a NumPy array" in capsys.readouterr().out
+
+    def added(p, r, lo, hi, rng):
+        return p + (rng.random(p.shape) < r) * rng.uniform(lo, hi, size=p.shape)
+
+    assert not check_uniform_reset(added)
+    assert "replace the gene instead" in capsys.readouterr().out
+
+    def whole_numbers(p, r, lo, hi, rng):
+        return np.where(rng.random(p.shape) < r, rng.integers(lo, hi, size=p.shape), p)
+
+    assert not check_uniform_reset(whole_numbers)
+    assert "rng.integers draws integers" in capsys.readouterr().out
+
+    def high_only(p, r, lo, hi, rng):
+        return np.where(rng.random(p.shape) < r, rng.uniform(hi, size=p.shape), p)
+
+    assert not check_uniform_reset(high_only)
+    assert "takes high as its *low* bound" in capsys.readouterr().out

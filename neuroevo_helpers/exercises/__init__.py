@@ -70,7 +70,25 @@ def python_loop(fn: Callable) -> str | None:
     return None
 
 
-# Shared by the checks of 06-09 (added for the exercises' list and shape-error hints).
+def not_an_array(result, name: str, hint: str = "") -> str | None:
+    """What is wrong when an exercise asks for a NumPy array and gets something else; None
+    for an array. The checks of 00-05 refuse lists, tuples and numbers alike, and say why."""
+    if isinstance(result, np.ndarray):
+        return None
+    if result is None:
+        return f"{name} returned None: did you forget the `return`?"
+    kind = type(result).__name__
+    article = "an" if kind[0] in "aeiou" else "a"
+    problem = f"{name} returned {article} {kind}; return a NumPy array."
+    if isinstance(result, (list, tuple)):
+        problem += (
+            f" The code that uses it does arithmetic, and on a {kind} `+` joins and `*` "
+            "repeats instead of adding and multiplying element by element."
+        )
+    return f"{problem} {hint}" if hint else problem
+
+
+# Shared by the checks of 06-09: list and shape-error hints.
 
 
 def list_instead_of_array(result, returned: str, expected=None) -> str | None:

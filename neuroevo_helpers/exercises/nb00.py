@@ -18,8 +18,14 @@ def check_run_episode(run_episode) -> bool:
             got, problem = call(run_episode, "CartPole-v1", policy, seed)
             if problem:
                 return report([problem], "")
-            if not isinstance(got, (int, float, np.number)):
-                problems.append(f"run_episode returned {type(got).__name__}; return one number.")
+            if got is None:
+                problems.append("run_episode returned None: did you forget the `return`?")
+            elif not isinstance(got, (int, float, np.number)):
+                kind = type(got).__name__
+                problems.append(
+                    f"run_episode returned {'an' if kind[0] in 'aeiou' else 'a'} {kind}; return "
+                    "one number, the sum of the episode's rewards."
+                )
             elif got == expected - 1:
                 problems.append(
                     f"'{name}' policy, seed {seed}: got {got}, expected {expected}. Off by one: "
@@ -39,6 +45,20 @@ def check_run_episode(run_episode) -> bool:
 
 def check_lean_policy(policy) -> bool:
     """`policy(obs) -> action` must reach a mean return of 100 over 20 episodes (random: ~25)."""
+    obs = np.array([0.0, 0.0, 0.05, 0.1], dtype=np.float32)  # leaning and falling right
+    action, problem = call(policy, obs)
+    if problem:
+        return report([f"with obs = {obs.tolist()}: {problem}"], "")
+    if action is None:
+        return report(["your policy returned None: did you forget the `return`?"], "")
+    if np.ndim(action) != 0 or action not in (0, 1):
+        return report(
+            [
+                f"with obs = {obs.tolist()} your policy returned {action!r}; return one action, "
+                "0 (push left) or 1 (push right), for example int(obs[2] > 0)."
+            ],
+            "",
+        )
     returns = []
     for seed in range(20):
         episode, problem = call(rollout, "CartPole-v1", policy, seed=seed)

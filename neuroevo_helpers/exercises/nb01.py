@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import call, report
+from . import call, not_an_array, report
 
 
 def _show(a) -> str:
@@ -22,6 +22,11 @@ def _show(a) -> str:
 
 def _compare(label: str, got, expected: np.ndarray) -> tuple[np.ndarray | None, str | None]:
     """(got as a float array, None) when it matches `expected`, else (array or None, why)."""
+    problem = not_an_array(
+        got, "your function", "NumPy's functions (np.where, np.tanh, ...) return one."
+    )
+    if problem:
+        return None, f"{label}: {problem}"
     try:
         arr = np.asarray(got, dtype=float)
     except Exception:  # a string, None, a ragged list...: say so rather than raise

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..envs import Evaluation
-from . import call, fail, report
+from . import call, fail, not_an_array, python_loop, report
 
 
 def check_breed(breed: Callable) -> bool:
@@ -21,10 +21,10 @@ def check_breed(breed: Callable) -> bool:
             " The noise must have one row per child: shape (n_children, n_params), "
             "not parents.shape."
         )
+    if problem is None:
+        problem = not_an_array(children, "breed", "parents[picks] + noise is one.")
     if problem:
         return fail(problem)
-    if children is None:
-        return fail("breed returned None: did you forget the `return`?")
     children = np.asarray(children, dtype=float)
     if not np.array_equal(parents, before):
         return fail("breed changed `parents` in place; build new children instead (a + b, not +=).")
@@ -57,6 +57,17 @@ def check_breed(breed: Callable) -> bool:
             "parent at random: rng.integers(len(parents), size=n_children)."
         )
     counts = np.bincount(nearest.astype(int), minlength=5)
+    if counts[-1] == 0 and counts[:-1].min() >= 300:
+        return fail(
+            f"children per parent: {counts.tolist()}: the last parent is never chosen. "
+            "rng.integers(len(parents)) already draws 0 to len(parents) - 1 (it leaves out its "
+            "upper end), so do not subtract 1."
+        )
+    if counts[0] == 0 and counts[1:].min() >= 300:
+        return fail(
+            f"children per parent: {counts.tolist()}: the first parent, row 0, is never "
+            "chosen. Draw from 0: rng.integers(len(parents), size=n_children)."
+        )
     if counts.min() < 300:
         return fail(
             f"children per parent: {counts.tolist()}; each parent should be chosen "
@@ -65,6 +76,14 @@ def check_breed(breed: Callable) -> bool:
     again, _ = call(breed, parents, 2000, 0.5, np.random.default_rng(0))
     if again is None or not np.array_equal(np.asarray(again, dtype=float), children):
         return fail("the same rng seed gave different children: draw all randomness from `rng`.")
+    loop = python_loop(breed)
+    if loop:
+        return fail(
+            f"the children are right, but breed uses {loop}, and the exercise asks for none. "
+            "One rng.integers(len(parents), size=n_children) picks every child's parent, "
+            "parents[picks] copies them all, and one sigma * rng.normal(size=(n_children, "
+            "n_params)) mutates them all."
+        )
     return report([], "children are uniformly chosen parents plus N(0, sigma²) noise.")
 
 
@@ -99,6 +118,20 @@ def check_choose_elite(choose_elite: Callable) -> bool:
         return fail("choose_elite returned None: did you forget the `return`?")
     if np.ndim(got) != 0:
         return fail(f"return one index (an int), not an array of shape {np.shape(got)}.")
+    if np.asarray(got).dtype.kind not in "iu":  # not an integer (bool is a kind of its own)
+        try:
+            shown, whole = f"{float(got):.4g}", float(got) == int(got)
+        except (TypeError, ValueError, OverflowError):
+            shown, whole = repr(got), False
+        if whole:
+            return fail(
+                f"you returned {float(got)!r}, a {type(got).__name__}; an index must be an integer "
+                "(NumPy refuses to index with a float): return candidates[i] as it is, or int(...)."
+            )
+        return fail(
+            f"you returned {shown}, which is not an index. Return the position of the "
+            "chosen individual in the population (an int), not its score."
+        )
     got = int(got)
     if calls and calls[0] == 30:
         return fail(
@@ -107,6 +140,10 @@ def check_choose_elite(choose_elite: Callable) -> bool:
         )
     if got == expected:
         return report([], "the elite is the best of the top candidates on the fresh episodes.")
+    if got == int(top[np.argmin(true_fitness[top])]):
+        return fail(
+            "that candidate has the *lowest* re-evaluated score: np.argmax picks the highest."
+        )
     if got == int(top[0]):
         return fail(
             "that is the top *training* score: choose by the re-evaluated fitness "

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import as_array, call, fail, report
+from . import as_array, call, fail, not_an_array, python_loop, report
 
 
 def check_one_point_crossover(one_point_crossover: Callable) -> bool:
@@ -18,6 +18,10 @@ def check_one_point_crossover(one_point_crossover: Callable) -> bool:
     got, problem = call(one_point_crossover, mothers, fathers, np.random.default_rng(0))
     if problem and "broadcast" in problem:
         problem += " Compare np.arange(n_params) with a *column* of cuts: cut[:, None]."
+    if problem is None:
+        problem = not_an_array(
+            got, "one_point_crossover", "np.where(mask, mothers, fathers) is one."
+        )
     if problem:
         return fail(problem)
     got, problem = as_array(got, "one_point_crossover", (n_children, n_params))
@@ -55,6 +59,14 @@ def check_one_point_crossover(one_point_crossover: Callable) -> bool:
     again, _ = call(one_point_crossover, mothers, fathers, np.random.default_rng(0))
     if again is None or not np.array_equal(np.asarray(again, dtype=float), got):
         return fail("the same rng seed gave different children: draw all randomness from `rng`.")
+    loop = python_loop(one_point_crossover)
+    if loop:
+        return fail(
+            f"the children are right, but one_point_crossover uses {loop}, and the exercise "
+            "asks for none. Draw every cut at once, cut = rng.integers(1, n_params, "
+            "size=n_children); np.arange(n_params) < cut[:, None] is then the whole "
+            "(n_children, n_params) mask, and np.where(mask, mothers, fathers) the children."
+        )
     return report([], "each child is a prefix of its mother and the rest of its father.")
 
 
@@ -68,6 +80,9 @@ def check_uniform_reset(uniform_reset: Callable) -> bool:
         return fail(problem)
     if not np.all(population == 7.0):
         return fail("`population` was changed in place; return a new array (np.where makes one).")
+    problem = not_an_array(got, "uniform_reset", "np.where(mask, new_values, population) is one.")
+    if problem:
+        return fail(problem)
     got, problem = as_array(got, "uniform_reset", population.shape)
     if problem:
         return fail(problem)
@@ -82,10 +97,26 @@ def check_uniform_reset(uniform_reset: Callable) -> bool:
     if np.all(changed.all(axis=1) | ~changed.any(axis=1)):
         return fail("whole individuals were reset; choose each *gene* independently.")
     new = got[changed]
+    if len(np.unique(new)) == 1 and new[0] == 1.0:
+        return fail(
+            "every reset gene became 1.0, which is `high`: rng.uniform(high, size=...) takes "
+            "high as its *low* bound (and 1.0 as its high one). Pass both bounds: "
+            "rng.uniform(low, high, size=population.shape)."
+        )
     if len(np.unique(new)) == 1:
         return fail(
             f"every reset gene got the same value ({new[0]:.3f}): draw one value per "
             "gene, rng.uniform(low, high, size=population.shape)."
+        )
+    if np.all((new >= 6.0) & (new < 8.0)):
+        return fail(
+            "each reset gene is its old value (7) plus a draw from [low, high): replace the "
+            "gene instead, np.where(mask, new_values, population)."
+        )
+    if np.all(new == np.round(new)):
+        return fail(
+            f"the new values are whole numbers ({np.unique(new).tolist()[:5]}): "
+            "rng.integers draws integers; rng.uniform(low, high, size=...) draws real numbers."
         )
     if new.min() < -1.0 or new.max() >= 1.0:
         return fail(
