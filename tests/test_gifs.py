@@ -34,8 +34,9 @@ def test_full_episode_gif_is_valid_looping_and_small(tmp_path):
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
 
 
-def test_failure_leaves_no_half_written_gif(tmp_path, monkeypatch):
-    path = tmp_path / "broken.gif"
+@pytest.mark.parametrize("suffix", [".gif", ".mp4"])
+def test_failure_leaves_no_half_written_file(tmp_path, monkeypatch, suffix):
+    path = tmp_path / f"broken{suffix}"
     path.write_bytes(b"old")
 
     def fail(*args, **kwargs):
@@ -43,7 +44,7 @@ def test_failure_leaves_no_half_written_gif(tmp_path, monkeypatch):
 
     monkeypatch.setattr(gifs.iio, "imwrite", fail)
     with pytest.raises(OSError, match="disk full"):
-        record_gif(path, "CartPole-v1", None, seed=0)
+        gifs.write_video(path, [np.zeros((4, 4, 3), np.uint8)] * 2)
     assert path.read_bytes() == b"old"  # the old file is untouched
     assert list(tmp_path.iterdir()) == [path]  # and no temporary file is left
 

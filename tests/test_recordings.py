@@ -124,19 +124,6 @@ def test_mp4_without_the_ffmpeg_plugin_says_how_to_install_it(tmp_path, monkeypa
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_mp4_leaves_no_half_written_file(tmp_path, monkeypatch):
-    path = tmp_path / "talk.mp4"
-    path.write_bytes(b"old")
-
-    def fail(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(gifs.iio, "imwrite", fail)
-    with pytest.raises(OSError, match="disk full"):
-        gifs.write_mp4(path, [np.zeros((4, 4, 3), np.uint8)] * 2)
-    assert path.read_bytes() == b"old" and list(tmp_path.iterdir()) == [path]
-
-
 def test_record_progression_trains_and_records_four_stages(tmp_path, capsys):
     out = tmp_path / "learning.gif"
     args = ["record", "--env", "CartPole-v1", "--generations", "8", "--progression"]
