@@ -352,7 +352,7 @@ def train_agent(args: argparse.Namespace):
         validation_episodes=N_VALIDATION, test_mean=tested.fitness,
         test_std=float(tested.episode_returns.std()), test_episodes=100,
         **{k: v for k, v in settings.items() if k != "hidden"}, **history,
-        progression_generations=np.array([*stages, answer_generation]),
+        progression_generations=np.array([*stages, answer_generation]) + 1,  # from 1, as read
         progression_params=np.stack([*(result.snapshots[g] for g in stages), result.best_params]),
     )  # fmt: skip
     threshold = env_spec(args.env).reward_threshold

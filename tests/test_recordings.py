@@ -129,7 +129,7 @@ def test_record_progression_trains_and_records_four_stages(tmp_path, capsys):
     args = ["record", "--env", "CartPole-v1", "--generations", "8", "--progression"]
     assert main([*args, "--width", "480", "--out", str(out)]) == 0
     info = load_agent(tmp_path / "learning.npz").info
-    assert list(info["progression_generations"])[:3] == [0, 2, 4]
+    assert list(info["progression_generations"])[:3] == [1, 3, 5]  # counted from 1
     assert info["progression_params"].shape[0] == len(info["progression_generations"])
     np.testing.assert_array_equal(info["progression_params"][-1], load_agent(
         tmp_path / "learning.npz").params)  # fmt: skip
