@@ -139,3 +139,32 @@ def test_uniform_reset_names_more_mistakes(capsys):
 
     assert not check_uniform_reset(high_only)
     assert "takes high as its *low* bound" in capsys.readouterr().out
+
+
+def test_one_point_crossover_says_high_is_exclusive(capsys):
+    def high_too_low(m, f, rng):  # high is exclusive: the last cut never comes up
+        cut = rng.integers(1, m.shape[1] - 1, size=len(m))
+        return np.where(np.arange(m.shape[1]) < cut[:, None], m, f)
+
+    assert not check_one_point_crossover(high_too_low)
+    out = capsys.readouterr().out
+    assert "the last cut, 9, never occurs" in out and "rng.integers(1, n_params" in out
+
+
+def test_one_point_crossover_names_the_wrong_axis(capsys):
+    def rows_as_params(m, f, rng):  # n_params from the wrong axis: works only when square
+        n_params = len(m)
+        cut = rng.integers(1, n_params, size=len(m))
+        return np.where(np.arange(n_params) < cut[:, None], m, f)
+
+    assert not check_one_point_crossover(rows_as_params)
+    out = capsys.readouterr().out
+    assert "mothers.shape[1]" in out and "cut[:, None]" not in out
+
+
+def test_uniform_reset_refuses_one_mask_for_all_individuals(capsys):
+    def one_mask_for_all(p, r, lo, hi, rng):  # shape (n_params,): the same genes in every row
+        return np.where(rng.random(p.shape[1]) < r, rng.uniform(lo, hi, size=p.shape), p)
+
+    assert not check_uniform_reset(one_mask_for_all)
+    assert "its own mask, shape (pop_size, n_params)" in capsys.readouterr().out

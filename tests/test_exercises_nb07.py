@@ -121,3 +121,15 @@ def test_sample_actions_explains_shape_errors_and_more_slips(capsys):
     assert "one uniform number per *entry*" in capsys.readouterr().out
     assert not check_sample_actions(lambda p, rng: (p < rng.random((len(p), 1))).sum(axis=1))
     assert "*cumulative* sums" in capsys.readouterr().out
+
+
+def test_sample_actions_names_a_cumsum_down_the_columns(capsys):
+    slips = [
+        lambda p, rng: (p.cumsum(axis=0) < rng.random((len(p), 1))).sum(axis=1),
+        lambda p, rng: np.argmax(p.cumsum(axis=0) > rng.random((len(p), 1)), axis=1),
+        lambda p, rng: (p.cumsum(axis=0) < rng.random(len(p))[:, None]).sum(1).astype(np.int32),
+    ]
+    for slip in slips:
+        assert not check_sample_actions(slip)
+        out = capsys.readouterr().out
+        assert "along each row, probs.cumsum(axis=1)" in out and "axis=0 sums down" in out

@@ -138,3 +138,30 @@ def test_noise_from_table_refuses_lists_and_names_swapped_axes(capsys):
         lambda t, o, n: t[np.asarray(o)[None] + np.arange(n)[:, None]]
     )
     assert "The axes are swapped" in capsys.readouterr().out
+
+
+def test_amdahl_refuses_a_list_for_arrays(capsys):
+    def list_for_arrays(p, n):
+        if np.ndim(p):
+            return [1 / ((1 - a) + a / b) for a, b in zip(p, n)]
+        return 1 / ((1 - p) + p / n)
+
+    assert not check_amdahl(list_for_arrays)
+    out = capsys.readouterr().out
+    assert "with NumPy arrays" in out and "returned a list; return a NumPy array" in out
+
+
+def test_members_from_seeds_says_where_noise_from_seeds_comes_from(capsys):
+    def without_section_5(center, sigma, seeds):
+        eps = noise_from_seeds(seeds, len(center))  # noqa: F821 (section 5 not run)
+        return center + sigma * np.concatenate([eps, -eps])
+
+    assert not check_members_from_seeds(without_section_5)
+    out = capsys.readouterr().out
+    assert "section 5's first code cell" in out and "define noise_from_seeds here" in out
+
+
+def test_noise_from_table_explains_a_slice_with_an_array_start(capsys):
+    assert not check_noise_from_table(lambda t, o, n: t[o : o + n])
+    out = capsys.readouterr().out
+    assert "one start, not an array of them" in out and "offsets[:, None] + np.arange" in out

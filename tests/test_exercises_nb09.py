@@ -168,3 +168,17 @@ def test_more_slips_get_a_hint(capsys):
 
     assert not check_merge_stats(between_too_large)
     assert "too large: it too is divided by count" in capsys.readouterr().out
+
+
+def act_with_sizes(arrays, obs, sizes):
+    return act(dict(arrays, layer_sizes=np.array(sizes)), obs)
+
+
+def test_act_from_file_asks_for_the_sizes_in_the_file(capsys):
+    assert not check_act_from_file(lambda a, o: act_with_sizes(a, o, [8, 32, 32, 2]))
+    out = capsys.readouterr().out
+    assert "arrays['layer_sizes']" in out and "W @ h" not in out
+    # the check's own sizes, written in: right for its first file only
+    assert not check_act_from_file(lambda a, o: act_with_sizes(a, o, [3, 5, 4, 2]))
+    out = capsys.readouterr().out
+    assert "another with layer sizes [2, 6, 3]" in out and "arrays['layer_sizes']" in out

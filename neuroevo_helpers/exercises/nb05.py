@@ -10,13 +10,34 @@ import numpy as np
 from . import as_array, call, fail, not_an_array, python_loop, report
 
 
+def _works_when_square(one_point_crossover: Callable) -> bool:
+    """True if `one_point_crossover` makes prefix children when pop_size == n_params: the
+    sign that it takes n_params from the wrong axis (len(mothers))."""
+    n = 50
+    got, problem = call(
+        one_point_crossover, np.zeros((n, n)), np.ones((n, n)), np.random.default_rng(1)
+    )
+    if problem or not isinstance(got, np.ndarray) or got.shape != (n, n):
+        return False
+    from_father = got == 1
+    cuts = n - from_father.sum(axis=1)
+    prefix = np.array_equal(from_father, np.arange(n) >= cuts[:, None])
+    return bool(np.all((got == 0) | (got == 1)) and prefix and len(np.unique(cuts)) > 1)
+
+
 def check_one_point_crossover(one_point_crossover: Callable) -> bool:
     """`one_point_crossover(mothers, fathers, rng)`: a prefix of mother, the rest of father."""
     n_children, n_params = 3000, 10
     mothers = np.zeros((n_children, n_params))
     fathers = np.ones((n_children, n_params))
     got, problem = call(one_point_crossover, mothers, fathers, np.random.default_rng(0))
-    if problem and "broadcast" in problem:
+    if problem and "broadcast" in problem and _works_when_square(one_point_crossover):
+        problem += (
+            f" It works only when there are as many children as genes; here {n_children} "
+            f"children with {n_params} genes each. n_params is mothers.shape[1] (the columns); "
+            "len(mothers) is the number of children (the rows)."
+        )
+    elif problem and "broadcast" in problem:
         problem += " Compare np.arange(n_params) with a *column* of cuts: cut[:, None]."
     if problem is None:
         problem = not_an_array(
@@ -52,6 +73,11 @@ def check_one_point_crossover(one_point_crossover: Callable) -> bool:
         return fail(
             f"cuts range from {cuts.min()} to {cuts.max()}; draw them from 1 to n_params - 1 "
             "(rng.integers(1, n_params, size=n_children)), so both parents always contribute."
+        )
+    if cuts.min() == 1 and cuts.max() == n_params - 2:
+        return fail(
+            f"the last cut, {n_params - 1}, never occurs: rng.integers(low, high) never "
+            "draws `high` itself, so use rng.integers(1, n_params, size=n_children)."
         )
     counts = np.bincount(cuts, minlength=n_params)[1:]
     if counts.min() < 0.5 * n_children / (n_params - 1):
@@ -90,6 +116,11 @@ def check_uniform_reset(uniform_reset: Callable) -> bool:
     share = changed.mean()
     if share == 0:
         return fail("no gene changed: replace each gene with probability `rate`.")
+    if len(got) > 1 and np.all(changed == changed[0]):
+        return fail(
+            "every individual had the same genes reset (the same columns): each individual "
+            "needs its own mask, shape (pop_size, n_params): rng.random(population.shape) < rate."
+        )
     if abs(share - 0.8) < 0.03:
         return fail(f"{share:.0%} of genes changed, not 20%: the mask is inverted (use < rate).")
     if abs(share - 0.2) > 0.03:

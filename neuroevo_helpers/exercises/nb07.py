@@ -150,6 +150,22 @@ def check_sample_actions(sample_actions: Callable) -> bool:
             "*cumulative* sums, probs.cumsum(axis=1), which cut [0, 1) into one interval "
             "per action."
         )
+    down_columns = probs.cumsum(axis=0)  # summed across rows: a slip with the axis
+    if any(
+        np.array_equal(got, slip)
+        for slip in (
+            (down_columns < draws).sum(axis=1),
+            (down_columns <= draws).sum(axis=1),
+            (down_columns > draws).sum(axis=1),
+            np.argmax(down_columns > draws, axis=1),
+            np.argmax(down_columns >= draws, axis=1),
+        )
+    ) or (len(np.unique(got[:10])) > 1 and np.all(got[10:] == got[-1])):
+        return fail(
+            "the cumulative sum must run along each row, probs.cumsum(axis=1): axis=0 sums "
+            "down the columns, across different states, so after a few rows every sum "
+            "passes 1 and all rows get the same action."
+        )
     if got.max() == 3:
         return fail(
             "actions came out as 1..3: count the cumulative sums that lie *below* the "

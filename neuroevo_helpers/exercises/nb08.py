@@ -64,6 +64,16 @@ def check_amdahl(amdahl: Callable) -> bool:
         )
     if problem:
         return fail(f"with NumPy arrays: {problem}")
+    problem = list_instead_of_array(
+        got,
+        f"with NumPy arrays p={p.tolist()}, n={n.tolist()}, amdahl returned",
+        1 / ((1 - p) + p / n),
+    )
+    if problem:
+        return fail(
+            f"{problem} Array arithmetic gives one directly: 1 / ((1 - p) + p / n) works "
+            "element by element, with no loop or list."
+        )
     got, problem = as_array(got, "amdahl", (3,))
     if problem:
         return fail(f"with NumPy arrays p={p.tolist()}, n={n.tolist()}: {problem}")
@@ -88,6 +98,12 @@ def check_members_from_seeds(members_from_seeds: Callable) -> bool:
     eps = _noise(seeds, len(center))
     expected = center + sigma * np.concatenate([eps, -eps])
     got, problem = call(members_from_seeds, center.copy(), sigma, seeds.copy())
+    if problem and "NameError" in problem and "noise_from_seeds" in problem:
+        return fail(
+            f"{problem} noise_from_seeds is defined in section 5's first code cell (with "
+            "SeededES and ESWorker): run that cell (after the Setup cells), or define "
+            "noise_from_seeds here as that cell does, then run this cell again."
+        )
     if problem and "broadcast" in problem:
         return fail(
             f"{problem} The noise has the wrong number of columns: each eps needs one number "
@@ -138,6 +154,12 @@ def check_noise_from_table(noise_from_table: Callable) -> bool:
             f"{problem} offsets has shape (4,) and np.arange(n_params) shape (10,): to get a "
             "(4, 10) grid of indices, make offsets a column first, offsets[:, None] (shape "
             "(4, 1)), then add np.arange(n_params)."
+        )
+    if problem and "only integer scalar arrays" in problem:
+        return fail(
+            f"{problem} A slice a:b takes one start, not an array of them. Build all the "
+            "indices at once, offsets[:, None] + np.arange(n_params) (shape (len(offsets), "
+            "n_params)), and index the table with that array."
         )
     if problem and "out of bounds" in problem:
         return fail(

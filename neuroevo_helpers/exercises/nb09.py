@@ -4,6 +4,7 @@ returns True or False and never raises."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -23,6 +24,29 @@ def _agent_arrays(rng: np.random.Generator) -> dict:
         "action_low": np.array([-2.0, -2.0]),
         "action_high": np.array([1.0, 1.0]),
     }
+
+
+def _other_agent_arrays(rng: np.random.Generator) -> dict:
+    """Another network size: 2 observations, one hidden layer of 6, 3 actions in [-1, 3]."""
+    return {
+        "params": rng.normal(0, 0.8, 2 * 6 + 6 + 6 * 3 + 3),
+        "layer_sizes": np.array([2, 6, 3]),
+        "obs_mean": np.array([0.5, -1.0]),
+        "obs_std": np.array([1.5, 3.0]),
+        "action_low": np.array([-1.0, -1.0, -1.0]),
+        "action_high": np.array([3.0, 3.0, 3.0]),
+    }
+
+
+def _fixed_sizes(problem: str, sizes) -> bool:
+    """True if `problem` is a reshape error into a shape that is no layer of `sizes`: the
+    sign of layer sizes written into the code instead of read from the file."""
+    found = re.search(r"cannot reshape array of size \d+ into shape \((\d+), ?(\d+)\)", problem)
+    if found is None:
+        return False
+    layers = {(int(a), int(b)) for a, b in zip(sizes[:-1], sizes[1:])}
+    shape = (int(found[1]), int(found[2]))
+    return shape not in layers and shape[::-1] not in layers
 
 
 def _reference(arrays: dict, obs: np.ndarray) -> np.ndarray:
@@ -77,6 +101,12 @@ def check_act_from_file(act_from_file: Callable) -> bool:
     obs = rng.normal(0, 2, (6, 3))
     expected = _reference(arrays, obs)
     got, problem = call(act_from_file, {k: v.copy() for k, v in arrays.items()}, obs.copy())
+    if problem and _fixed_sizes(problem, arrays["layer_sizes"]):
+        return fail(
+            f"{problem} This agent file is not the lander's: read the layer sizes from the "
+            "file, arrays['layer_sizes'] (here [3, 5, 4, 2]), not fixed numbers; the check "
+            "also tries another network size."
+        )
     if shape_error(problem):
         return fail(
             f"{problem} Shapes: obs is (batch, n_obs), here (6, 3); each W is (n_in, n_out), "
@@ -103,6 +133,17 @@ def check_act_from_file(act_from_file: Callable) -> bool:
             return fail(f"for one observation of shape (3,): {problem}")
         if not np.allclose(single, expected[0]):
             return fail("right for a batch, wrong for one observation of shape (3,).")
+        other = _other_agent_arrays(rng)
+        other_obs = rng.normal(0, 2, (4, 2))
+        got, problem = call(act_from_file, {k: v.copy() for k, v in other.items()}, other_obs)
+        if problem is None:
+            got, problem = as_array(got, "act_from_file", (4, 3))
+        if problem or not np.allclose(got, _reference(other, other_obs)):
+            return fail(
+                "right for this agent file, but not for another with layer sizes [2, 6, 3]: "
+                "read the sizes from arrays['layer_sizes'] and walk every layer, not fixed "
+                "numbers." + (f" There, {problem}" if problem else "")
+            )
         return report(
             [],
             "that is all an agent file needs to run: np.load, then a few lines of NumPy.",
