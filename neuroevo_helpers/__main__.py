@@ -61,11 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         "instead.",
     )
     record.add_argument(
-        "--env", required=True, metavar="ENV_ID", help="gymnasium id, e.g. CartPole-v1"
+        "--env",
+        metavar="ENV_ID",
+        help="gymnasium id, e.g. CartPole-v1 (with --agent: the agent file's env by default)",
     )
     record.add_argument(
         "--algo",
-        default="ga",
         choices=sorted(RECIPES),
         help="training algorithm: ga (genetic algorithm) or es (evolution strategy); default ga",
     )
@@ -109,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=BACKENDS,
         help="what plays the training episodes: auto (the default) takes envpool's C++ envs "
         "where envpool is installed and serves the env, except CartPole, whose gymnasium vector "
-        "env is faster; gymnasium, as the shipped agents were trained; envpool forces it. The "
+        "env is faster; gymnasium plays gymnasium's own envs; envpool forces envpool. The "
         "test score is always gymnasium's. Training only: not with --agent",
     )
     record.set_defaults(run=run_record)
@@ -201,7 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_record(args: argparse.Namespace) -> int:
-    env_spec(args.env)
+    if args.agent is None and args.env is None:
+        raise ValueError("say which env to train on (--env CartPole-v1), or give an --agent file.")
+    if args.agent is None:
+        env_spec(args.env)
     if args.out.suffix.lower() not in (".gif", ".mp4"):
         raise ValueError(f"--out must end in .gif or .mp4; got {str(args.out)!r}.")
     _check_output("--out", args.out, args.out.suffix.lower())
@@ -213,6 +217,7 @@ def run_record(args: argparse.Namespace) -> int:
         given = [
             option
             for option, value in (
+                ("--algo", args.algo),
                 ("--backend", args.backend),
                 ("--generations", args.generations),
                 ("--save", args.save),
@@ -221,12 +226,14 @@ def run_record(args: argparse.Namespace) -> int:
         ]
         if given:
             raise ValueError(
-                f"{' and '.join(given)} set how an agent is trained, but --agent records one "
-                f"already trained; leave {'them' if len(given) > 1 else 'it'} out, or drop "
-                "--agent to train a new one."
+                f"{' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} only when "
+                "training, but --agent records an agent already trained; leave "
+                f"{'them' if len(given) > 1 else 'it'} out, or drop --agent to train a new one."
             )
         agent = load_agent(args.agent, env_id=args.env)
+        args.env = agent.env_id
     else:
+        args.algo = args.algo or "ga"
         agent = load_agent(train_agent(args), env_id=args.env)
     algorithm = str(agent.info.get("algorithm", "evolved")).upper()
     generations = agent.info.get("generations")
@@ -273,6 +280,12 @@ def _record_progression(args, agent, algorithm: str, test_seed: int) -> int:
     )
     scores = ", ".join(f"{g}: {ep.episode_return:.1f}" for g, ep in zip(generations, episodes))
     print(f"wrote {args.out} ({_size(args.out)}): test episode {test_seed}, returns {scores}")
+    if len({round(ep.episode_return, 1) for ep in episodes}) == 1:
+        print(
+            "note: every stage scored the same on this episode, so the recording shows no "
+            "learning (the first generation's best was already as good: an easy task); "
+            "try a harder env, e.g. Acrobot-v1 or Pendulum-v1"
+        )
     return 0
 
 
@@ -302,7 +315,8 @@ def run_gallery(args: argparse.Namespace) -> int:
                 run_record(
                     argparse.Namespace(
                         env=agent.env_id, agent=path, out=out, seed=0, width=960,
-                        progression=progression, generations=None, backend=None, save=None,
+                        progression=progression, algo=None, generations=None, backend=None,
+                        save=None,
                     )  # what `record --agent` gets: nothing about training
                 )  # fmt: skip
     return 0

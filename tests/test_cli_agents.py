@@ -190,13 +190,18 @@ def agent_file(tmp_path):
         (
             "record --env CartPole-v1 --agent {agent} --out {tmp}/x.gif "
             "--backend gymnasium".split(),
-            "--backend set how an agent is trained, but --agent records one already trained",
+            "--backend applies only when training, but --agent records an agent already trained",
         ),
         (
             "record --env CartPole-v1 --agent {agent} --out {tmp}/x.gif --generations 3 "
             "--save {tmp}/y.npz".split(),
-            "--generations and --save set how",
+            "--generations and --save apply only when training",
         ),
+        (
+            "record --agent {agent} --out {tmp}/x.gif --algo es".split(),
+            "--algo applies only when training",
+        ),
+        (["record", "--out", "{tmp}/x.gif"], "say which env to train on"),
         (
             ["record", "--env", "Taxi-v4", "--out", "{tmp}/x.gif", "--backend", "envpool"],
             "Use --backend auto or --backend gymnasium for this env",
@@ -291,3 +296,8 @@ def test_the_readme_prints_the_command_that_made_each_shipped_agent():
             f"--out assets/gallery/{path.stem}.gif"
         )
         assert command in readme, f"README.md should show how {path.name} was made: {command}"
+
+
+def test_record_takes_the_env_from_the_agent_file(tmp_path, agent_file, capsys):
+    assert main(["record", "--agent", str(agent_file), "--out", str(tmp_path / "a.gif")]) == 0
+    assert "wrote" in capsys.readouterr().out

@@ -3,6 +3,7 @@
 Every file is decoded: its size, frame count, looping, held last frame and title band.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -133,7 +134,10 @@ def test_record_progression_trains_and_records_four_stages(tmp_path, capsys):
     assert info["progression_params"].shape[0] == len(info["progression_generations"])
     np.testing.assert_array_equal(info["progression_params"][-1], load_agent(
         tmp_path / "learning.npz").params)  # fmt: skip
-    assert "returns 0:" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "returns 1:" in printed
+    if "note: every stage scored the same" in printed:  # then they really all did
+        assert len(set(re.findall(r"\d+: (-?[\d.]+)", printed.split("returns")[-1]))) == 1
     frames = iio.imread(out)
     assert frames.shape[2] == 480 and frames.shape[1] > 0.8 * 480 and title_band(frames[0])
 
