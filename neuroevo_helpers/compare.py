@@ -348,14 +348,14 @@ def print_summary(results: dict, env_id: str, methods=None) -> dict[str, Summary
     print(f"{env_id}: threshold {results['thresholds'][env_id]:g}, budget "
           f"{results['budgets'][env_id]:,} env steps per run")  # fmt: skip
     print(f"{'method':<14} {'passed':>6} {'solved':>7} {'95% interval':>13}   "
-          f"{'env steps to solve: median [95%]':<33} {'seconds':>7}")  # fmt: skip
+          f"{'env steps to solve: median [95%]':<33} {'median s':>8}")  # fmt: skip
     for method, row in rows.items():
         low, high = row.solved.low, row.solved.high
         steps = f"{_k(row.steps.estimate)} [{_k(row.steps.low)}, {_k(row.steps.high)}]"
         seconds = "never" if np.isinf(row.seconds) else f"{row.seconds:.2g}"
         print(f"{method:<14} {row.n_validated:>3}/{row.n_runs:<2} "
               f"{row.n_solved:>4}/{row.n_runs:<2} "
-              f"{f'{low:.0%}-{high:.0%}':>13}   {steps:<33} {seconds:>7}")  # fmt: skip
+              f"{f'{low:.0%}-{high:.0%}':>13}   {steps:<33} {seconds:>8}")  # fmt: skip
     return rows
 
 
