@@ -57,6 +57,22 @@ def flatten_no_return(layers):
     np.concatenate([np.concatenate([W.ravel(), b]) for W, b in layers])
 
 
+def flatten_no_ravel(layers):
+    return np.concatenate([np.concatenate([W, b]) for W, b in layers])
+
+
+def flatten_two_layers(layers):
+    (W1, b1), (W2, b2) = layers  # right for (4, 16, 2) only
+    return np.concatenate([W1.ravel(), b1, W2.ravel(), b2])
+
+
+def flatten_with_a_loop(layers):  # a loop over the layers is fine here: the text allows it
+    pieces = []
+    for W, b in layers:
+        pieces += [W.ravel(), b]
+    return np.concatenate(pieces)
+
+
 def flatten_list_of_pieces(layers):
     return [piece for W, b in layers for piece in (W.ravel(), b)]
 
@@ -155,6 +171,7 @@ def mutate_output_in_place(population, sigma, layer_sizes, rng):
     "check, answer",
     [
         (check_flatten, flatten),
+        (check_flatten, flatten_with_a_loop),
         (check_mutate_sparse, mutate_sparse),
         (check_mutate_output_layer, mutate_output_layer),
     ],
@@ -174,6 +191,10 @@ def test_right_answer_passes(check, answer, capsys):
         (check_flatten, flatten_no_biases, "the weights alone: add each b"),
         (check_flatten, flatten_no_return, "forget the `return`"),
         (check_flatten, flatten_list_of_pieces, "returned a list; return a NumPy array"),
+        (check_flatten, flatten_no_ravel, "ravel each W first, W.ravel()"),
+        (check_flatten, flatten_two_layers, "(6, 32, 32, 3): calling flatten_two_layers raised"),
+        (check_flatten, flatten_two_layers, "has 3 layers"),
+        (check_flatten, flatten_two_layers, "loop over them all, for W, b in layers"),
         (check_mutate_sparse, stub, "not written yet"),
         (check_mutate_sparse, mutate_everything, "expected about 10%"),
         (check_mutate_sparse, mutate_in_place, "changed the population it was given"),

@@ -133,3 +133,57 @@ def test_random_search_explains_odd_returns(capsys):
 
     assert not check_random_search(as_list)
     assert "returned a list; return a NumPy array" in capsys.readouterr().out
+
+
+def test_top_k_must_leave_its_inputs_alone(capsys):
+    def sorts_fitness(population, fitness, k):
+        order = np.argsort(fitness)[::-1]
+        fitness.sort()  # in place: the caller's fitness is now in another order
+        return population[order[:k]]
+
+    assert not check_top_k(sorts_fitness)
+    out = capsys.readouterr().out
+    assert (
+        "top_k changed the fitness array it was given (fitness.sort(), for one, sorts in place)"
+        in out
+    )
+
+    def sorts_population(population, fitness, k):
+        best = population[np.argsort(fitness)[::-1][:k]]
+        population.sort(axis=0)
+        return best
+
+    assert not check_top_k(sorts_population)
+    assert "changed the population array it was given" in capsys.readouterr().out
+
+
+def test_random_search_names_the_usual_slips(capsys):
+    def one_network(policy, env_id, n_samples, n_episodes, rng):
+        population = policy.init_params(rng)  # n_samples forgotten: one network
+        fitness = nh.evaluate(policy, population, env_id, n_episodes, seed=0).fitness
+        return population[np.argmax(fitness)]  # a float: the network's first weight
+
+    assert not check_random_search(one_network)
+    out = capsys.readouterr().out
+    assert "nh.evaluate got one network, shape (114,), not a population" in out
+    assert "policy.init_params(rng, n_samples) makes the population" in out
+
+    def index(policy, env_id, n_samples, n_episodes, rng):
+        population = policy.init_params(rng, n_samples)
+        fitness = nh.evaluate(policy, population, env_id, n_episodes, seed=0).fitness
+        return np.argmax(fitness)
+
+    assert not check_random_search(index)
+    out = capsys.readouterr().out
+    assert "one number (an index?): return the row itself, population[index]" in out
+    assert "return a NumPy array" not in out
+
+    def global_randn(policy, env_id, n_samples, n_episodes, rng):
+        population = np.random.randn(n_samples, policy.n_params)  # N(0, 1), not from rng
+        fitness = nh.evaluate(policy, population, env_id, n_episodes, seed=0).fitness
+        return population[np.argmax(fitness)]
+
+    assert not check_random_search(global_randn)
+    out = capsys.readouterr().out
+    assert "your function uses np.random.randn, not the rng passed in" in out
+    assert "policy.init_params(rng, n_samples)" in out

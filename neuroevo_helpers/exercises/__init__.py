@@ -30,7 +30,21 @@ def call(fn: Callable, *args, **kwargs):
     except NotImplementedError:
         return None, f"{getattr(fn, '__name__', 'your function')} is not written yet."
     except Exception as error:  # a learner's bug: show it as a hint, not a traceback
-        return None, f"calling {getattr(fn, '__name__', 'your function')} raised {error!r}."
+        problem = f"calling {getattr(fn, '__name__', 'your function')} raised {error!r}."
+        if isinstance(error, NameError) and _setup_name(error):
+            problem += " Run the notebook's Setup cell (the imports) first."
+        return None, problem
+
+
+SETUP_NAMES = ("np", "nh")  # imported by every notebook's Setup cell
+
+
+def _setup_name(error: NameError) -> bool:
+    """True if `error` is about a name the Setup cell defines (a fresh kernel, Setup not run)."""
+    name = getattr(error, "name", None)
+    if name is None:
+        return any(f"name '{n}' is not defined" in str(error) for n in SETUP_NAMES)
+    return name in SETUP_NAMES
 
 
 def fail(problem: str) -> bool:

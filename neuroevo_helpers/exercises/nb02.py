@@ -45,6 +45,16 @@ def check_flatten(flatten: Callable) -> bool:
         expected = np.arange(net.n_params, dtype=float)  # each entry holds its own index
         layers = [(W.copy(), b.copy()) for W, b in net.unflatten(expected)]
         result, error = call(flatten, layers)
+        if error and "input array" in error and "dimension" in error:  # np.concatenate
+            error += (
+                " W is 2-D and b is 1-D, and np.concatenate joins arrays with the same number "
+                "of dimensions: ravel each W first, W.ravel()."
+            )
+        elif error and "values to unpack" in error:  # (W1, b1), (W2, b2) = layers
+            error += (
+                f" This network has {len(sizes) - 1} layers (the check tries 2 and 3): loop "
+                "over them all, for W, b in layers, instead of unpacking a fixed number."
+            )
         if error is None:
             error = not_an_array(result, "flatten", "np.concatenate joins the pieces into one.")
         if error is None:
@@ -174,7 +184,7 @@ def check_mutate_sparse(mutate_sparse: Callable) -> bool:
             "Draw the whole mask at once, rng.random(population.shape) < fraction, and add "
             "mask * sigma * rng.normal(size=population.shape)."
         )
-    return report(problems, "each individual gets N(0, sigma) noise on its own random 10%.")
+    return report(problems, "each individual gets N(0, sigma²) noise on its own random 10%.")
 
 
 def check_mutate_output_layer(mutate_output_layer: Callable) -> bool:
@@ -213,4 +223,4 @@ def check_mutate_output_layer(mutate_output_layer: Callable) -> bool:
         if problems:
             return report([f"For layer sizes {sizes}, {p}" for p in problems], "")
     problems = _rng_problems(mutate_output_layer, population, result, sigma, sizes)
-    return report(problems, "only the output layer's W and b get N(0, sigma) noise.")
+    return report(problems, "only the output layer's W and b get N(0, sigma²) noise.")

@@ -1,5 +1,8 @@
 """Checks for the exercises of 03_policies_and_random_search."""
 
+import ast
+import inspect
+import textwrap
 from collections.abc import Callable
 
 import numpy as np
@@ -19,7 +22,20 @@ def check_top_k(top_k) -> bool:
         order = np.argsort(fitness)[::-1]  # best first
         expected = population[order[:k]]
         case = f"for k={k} of a ({pop_size}, {n_params}) population"
-        got, problem = call(top_k, population.copy(), fitness.copy(), k)
+        given_population, given_fitness = population.copy(), fitness.copy()
+        got, problem = call(top_k, given_population, given_fitness, k)
+        if problem is None:
+            for name, given, original in (
+                ("fitness", given_fitness, fitness),
+                ("population", given_population, population),
+            ):
+                if not np.array_equal(given, original):
+                    problem = (
+                        f"top_k changed the {name} array it was given ({name}.sort(), for "
+                        "one, sorts in place). Leave it alone, the caller still needs it: "
+                        "np.argsort(fitness) gives the order without changing anything."
+                    )
+                    break
         if problem is None:
             problem = not_an_array(
                 got, "top_k", "Indexing the population with an array of row numbers gives one."
@@ -64,7 +80,8 @@ def check_top_k(top_k) -> bool:
 
 
 def _counting_evaluate(fn: Callable, *args) -> tuple:
-    """Call `fn(*args)` while counting its calls of `nh.evaluate`: (result, problem, count).
+    """Call `fn(*args)` while recording its calls of `nh.evaluate`: (result, problem, shapes),
+    with the shape of the population each call got.
 
     `nh.evaluate` is looked up when it is called, so it is replaced for the duration of the
     call (and so is any name in `fn`'s module bound to it, as after `from neuroevo_helpers
@@ -74,7 +91,7 @@ def _counting_evaluate(fn: Callable, *args) -> tuple:
     original, calls = neuroevo_helpers.evaluate, []
 
     def evaluate(*a, **kw):
-        calls.append(1)
+        calls.append(np.shape(a[1] if len(a) > 1 else kw.get("population")))
         return original(*a, **kw)
 
     namespace = getattr(fn, "__globals__", {})
@@ -88,7 +105,26 @@ def _counting_evaluate(fn: Callable, *args) -> tuple:
         neuroevo_helpers.evaluate = original
         for name in names:
             namespace[name] = original
-    return result, problem, len(calls)
+    return result, problem, calls
+
+
+def _global_random(fn: Callable) -> str | None:
+    """The first `np.random.<name>` (or `numpy.random.<name>`) in `fn`'s own source, e.g.
+    'np.random.randn'; None if there is none, or if the source cannot be read."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "random"
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id in ("np", "numpy")
+        ):
+            return f"{node.value.value.id}.random.{node.attr}"
+    return None
 
 
 def check_random_search(random_search) -> bool:
@@ -96,13 +132,25 @@ def check_random_search(random_search) -> bool:
     scoring all `n_samples` networks in one call of `nh.evaluate`."""
     policy = policy_for_env("CartPole-v1")
     n_samples = 256
-    best, problem, n_calls = _counting_evaluate(
+    best, problem, shapes = _counting_evaluate(
         random_search, policy, "CartPole-v1", n_samples, 3, np.random.default_rng(1)
     )
+    n_calls = len(shapes)
     if problem:
         return fail(problem)
     if hasattr(best, "fitness"):
         return fail("you returned nh.evaluate's result; return the fittest network's params.")
+    if n_calls == 1 and len(shapes[0]) == 1:  # policy.init_params(rng): one network
+        return fail(
+            f"nh.evaluate got one network, shape {shapes[0]}, not a population. "
+            "policy.init_params(rng, n_samples) makes the population, shape "
+            f"({n_samples}, {policy.n_params}), one row per network."
+        )
+    if isinstance(best, (int, np.integer)) and not isinstance(best, bool):
+        return fail(
+            f"your function returned {best}, one number (an index?): return the row itself, "
+            "population[index]."
+        )
     problem = not_an_array(
         best, "your function", "population[np.argmax(fitness)] is the fittest network's row."
     )
@@ -128,6 +176,14 @@ def check_random_search(random_search) -> bool:
             f"{n_samples} networks at once, population = policy.init_params(rng, n_samples) "
             "(shape (n_samples, n_params)), and score them together: nh.evaluate(policy, "
             "population, env_id, n_episodes, seed).fitness holds one score per network."
+        )
+    drawn = _global_random(random_search)
+    if drawn:
+        unit = " (yours are N(0, 1))" if drawn.endswith(("randn", "standard_normal")) else ""
+        return fail(
+            f"your function uses {drawn}, not the rng passed in, so the same rng does not "
+            "give the same search. Draw the networks with policy.init_params(rng, n_samples): "
+            f"it also starts the weights at the right scale, N(0, 1/n_in){unit}."
         )
     test_mean = score_on_test(policy, best, "CartPole-v1").fitness  # 100 test episodes
     if test_mean < 200:

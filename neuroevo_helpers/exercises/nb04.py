@@ -88,15 +88,22 @@ def check_breed(breed: Callable) -> bool:
 
 
 def _refit_from(true_fitness: np.ndarray, calls: list):
-    """A fake re-evaluation: each individual's true fitness, looked up by its first gene."""
+    """A fake re-evaluation: each individual's true fitness, looked up by its first gene.
+    Each call appends (number of rows, seed) to `calls`."""
 
     def refit_fn(population, seed):
-        calls.append(len(population))
-        ids = np.asarray(population)[:, 0].astype(int)
+        population = np.atleast_2d(population)  # one network's params count as one row
+        calls.append((len(population), seed))
+        ids = population[:, 0].astype(int)
         returns = true_fitness[ids][:, None].repeat(5, axis=1)
         return Evaluation(returns.mean(axis=1), returns, returns.size)
 
     return refit_fn
+
+
+def _same_seed(got, seed: int) -> bool:
+    """True if `got` is the integer `seed` (an int or a NumPy integer)."""
+    return isinstance(got, (int, np.integer)) and not isinstance(got, bool) and int(got) == seed
 
 
 def check_choose_elite(choose_elite: Callable) -> bool:
@@ -133,10 +140,30 @@ def check_choose_elite(choose_elite: Callable) -> bool:
             "chosen individual in the population (an int), not its score."
         )
     got = int(got)
-    if calls and calls[0] == 30:
+    if len(calls) > 1:
+        what = f"{len(calls)} times"
+        if all(n_rows == 1 for n_rows, _ in calls):
+            what = f"once per candidate ({len(calls)} calls of one row each)"
+        return fail(
+            f"you called refit_fn {what}; call it once, with all the candidates: "
+            "refit_fn(population[candidates], seed).fitness holds one score per candidate."
+        )
+    if calls and calls[0][0] == 30:
         return fail(
             "you re-evaluated the whole population; re-evaluate only the "
             "n_candidates fittest: population[candidates]."
+        )
+    if calls and calls[0][0] != 8:
+        n_rows = calls[0][0]
+        return fail(
+            f"you re-evaluated {'only ' if n_rows < 8 else ''}{n_rows} candidates; take exactly "
+            "n_candidates = 8 of them: np.argsort(-fitness)[:n_candidates]."
+        )
+    if calls and not _same_seed(calls[0][1], 3):
+        return fail(
+            f"refit_fn got seed {calls[0][1]!r}, but choose_elite was given seed 3: pass on "
+            "the seed as it is, refit_fn(population[candidates], seed). The caller chooses "
+            "the fresh episodes."
         )
     if got == expected:
         return report([], "the elite is the best of the top candidates on the fresh episodes.")
@@ -153,11 +180,6 @@ def check_choose_elite(choose_elite: Callable) -> bool:
         return fail(
             f"you returned {got}, a position among the candidates; return the index "
             f"in the population: candidates[{got}]."
-        )
-    if calls and calls[0] == 7:
-        return fail(
-            "you re-evaluated only 7 candidates; take all n_candidates = 8 of them: "
-            "np.argsort(-fitness)[:n_candidates]."
         )
     if got == int(np.argmax(np.where(np.isin(np.arange(30), top), -np.inf, true_fitness))):
         return fail(
