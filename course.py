@@ -11,6 +11,7 @@ but Python >= 3.10. Extra arguments are passed on: `python3 course.py lab --no-b
 """
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -51,8 +52,25 @@ def create_venv() -> None:
 
 def healthy() -> bool:
     """Do the course's main packages still import in .venv? (Else reinstall them.)"""
-    check = "import neuroevo_helpers, gymnasium, Box2D, imageio, matplotlib, jupyterlab, nbval"
+    check = (
+        "import neuroevo_helpers, gymnasium, Box2D, imageio_ffmpeg, matplotlib, jupyterlab, nbval"
+    )
     return subprocess.call([str(PYTHON), "-c", check], stderr=subprocess.DEVNULL) == 0
+
+
+def no_news_popup() -> None:
+    """JupyterLab asks on its first start whether to fetch Jupyter's news, in a pop-up over
+    the first notebook. Answer no for it (and skip its update checks) in the settings that
+    .venv's JupyterLab reads: share/jupyter/lab/settings/overrides.json."""
+    path = VENV / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    settings = json.loads(path.read_text()) if path.exists() else {}
+    wanted = {"fetchNews": "false", "checkForUpdates": False}
+    plugin = settings.setdefault("@jupyterlab/apputils-extension:notification", {})
+    if plugin.items() >= wanted.items():
+        return
+    plugin.update(wanted)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(settings, indent=2) + "\n")
 
 
 def set_up() -> None:
@@ -88,6 +106,7 @@ def main(argv: list[str]) -> None:
     set_up()
     try:
         if command == "lab":
+            no_news_popup()
             # Serve the whole course folder, so README.md and assets/ (the GIFs) resolve,
             # and open the first notebook.
             lab = [

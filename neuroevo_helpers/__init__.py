@@ -20,9 +20,20 @@ from .envs import (
 )
 from .es import ES, centered_ranks
 from .ga import GA
-from .gifs import Episode, record_gif, record_side_by_side, rollout, show_gif, write_gif
+from .gifs import (
+    Episode,
+    median_episode_seed,
+    record_gif,
+    record_panels,
+    record_side_by_side,
+    rollout,
+    show_gif,
+    write_gif,
+    write_mp4,
+)
 from .network import MLP, relu, sigmoid, softmax, tanh
 from .plotting import plot_fitness, plot_runs
+from .progress import progress_bar
 from .training import HELD_OUT_SEED, TrainResult, train
 
 cyclic_mdp.register()
@@ -43,13 +54,16 @@ __all__ = [
     "evaluate",
     "evaluate_one_by_one",
     "make_env",
+    "median_episode_seed",
     "observation_stats",
     "plot_fitness",
     "plot_runs",
+    "progress_bar",
     "protocol",
     "policy_for_env",
     "random_play_observations",
     "record_gif",
+    "record_panels",
     "record_side_by_side",
     "relu",
     "rollout",
@@ -58,4 +72,5 @@ __all__ = [
     "softmax",
     "tanh",
     "write_gif",
+    "write_mp4",
 ]

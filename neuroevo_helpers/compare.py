@@ -208,8 +208,6 @@ def compare(
 ) -> dict:
     """Every method (or those in `methods`) on every env from every seed, training on
     `backend`; written to `out` as JSON if given. A progress bar counts the runs."""
-    from tqdm.auto import tqdm
-
     unknown = sorted(set(methods or ()) - set(METHODS))
     if unknown:
         raise ValueError(f"Unknown methods {unknown}; choose from {list(METHODS)}.")
@@ -217,7 +215,9 @@ def compare(
     todo = [(env_id, method) for env_id in env_ids for method in methods_for(env_id)
             if methods is None or method in methods]  # fmt: skip
     results = {"runs": [], "settings": {}, "budgets": {}, "thresholds": {}}
-    bar = tqdm(total=len(todo) * len(seeds), unit="run", disable=not progress)
+    from .progress import progress_bar  # here: `import neuroevo_helpers` stays light
+
+    bar = progress_bar(total=len(todo) * len(seeds), unit="run", disable=not progress)
     for env_id, method in todo:
         budget = int(BUDGETS[env_id] * budget_scale)
         results["budgets"][env_id], results["thresholds"][env_id] = budget, threshold(env_id)
@@ -348,14 +348,14 @@ def print_summary(results: dict, env_id: str, methods=None) -> dict[str, Summary
     print(f"{env_id}: threshold {results['thresholds'][env_id]:g}, budget "
           f"{results['budgets'][env_id]:,} env steps per run")  # fmt: skip
     print(f"{'method':<14} {'passed':>6} {'solved':>7} {'95% interval':>13}   "
-          f"{'env steps to solve: median [95%]':<33} {'seconds':>7}")  # fmt: skip
+          f"{'env steps to solve: median [95%]':<33} {'median s':>8}")  # fmt: skip
     for method, row in rows.items():
         low, high = row.solved.low, row.solved.high
         steps = f"{_k(row.steps.estimate)} [{_k(row.steps.low)}, {_k(row.steps.high)}]"
         seconds = "never" if np.isinf(row.seconds) else f"{row.seconds:.2g}"
         print(f"{method:<14} {row.n_validated:>3}/{row.n_runs:<2} "
               f"{row.n_solved:>4}/{row.n_runs:<2} "
-              f"{f'{low:.0%}-{high:.0%}':>13}   {steps:<33} {seconds:>7}")  # fmt: skip
+              f"{f'{low:.0%}-{high:.0%}':>13}   {steps:<33} {seconds:>8}")  # fmt: skip
     return rows
 
 

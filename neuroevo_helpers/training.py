@@ -32,6 +32,7 @@ class TrainResult(NamedTuple):
     best_fitness: float  # its validation score, or else its training score
     history: dict  # per generation: best, mean, validation, episodes, env_steps (cumulative)
     interrupted: bool  # True if Ctrl-C stopped the run early
+    snapshots: dict | None = None  # generation (from 0) -> that generation's candidate
 
 
 def train(
@@ -45,7 +46,8 @@ def train(
     validate_fn: Callable[[np.ndarray], Evaluation | float] | None = None,
     validate_every: int = 1,
     checkpoint: str | os.PathLike | None = None,
-    progress: bool = True,
+    progress: bool | str = True,
+    snapshots=(),
 ) -> TrainResult:
     """Run ask -> evaluate -> tell until `n_generations` generations are done.
 
@@ -54,7 +56,9 @@ def train(
     gets fresh training episodes from `rng` (first seeds below `VALIDATION_SEED -
     MAX_TRAINING_EPISODES`, so up to that many episodes stay training episodes). With
     `checkpoint`, the run is saved after every generation and, if the file exists, resumed
-    from it.
+    from it. `progress` shows a progress bar (a string: the bar's label, e.g. "GA, seed 3").
+    `snapshots` lists generations (counted from 0) whose candidate is kept in
+    `result.snapshots`, e.g. to show an agent at several points of its training.
 
     Each generation has an answer candidate: an ES's center (its answer is the center of
     its search distribution, not any sample; it is scored with the population on the same
@@ -91,17 +95,23 @@ def train(
         best_params, best_fitness, history, saved_mode = _load_checkpoint(checkpoint, strategy, rng)
         if saved_mode != mode:  # chosen another way: choose again from here on
             best_params, best_fitness = None, -np.inf
-    from tqdm.auto import tqdm  # imported here: `import neuroevo_helpers` stays light
 
     latest_kind = getattr(strategy, "center", None) is not None or reevaluate_fn is not None
-    interrupted = False
-    bar = tqdm(total=n_generations, initial=len(history["best"]), disable=not progress, unit="gen")
+    interrupted, kept = False, {}
+    from .progress import progress_bar  # here: `import neuroevo_helpers` stays light
+
+    bar = progress_bar(
+        total=n_generations, initial=len(history["best"]), disable=not progress, unit="gen",
+        desc=progress if isinstance(progress, str) else None,
+    )  # fmt: skip
     try:
         while len(history["best"]) < n_generations:
             params, score, fitness, used = _one_generation(
                 strategy, evaluate_fn, rng, reevaluate_fn, n_candidates
             )
             generation, latest = len(history["best"]) + 1, params
+            if generation - 1 in snapshots:
+                kept[generation - 1] = params
             checked = None
             if validate_fn is not None and (
                 generation % validate_every == 0 or generation == n_generations
@@ -130,7 +140,7 @@ def train(
         best_params, best_fitness = latest, float(getattr(result, "fitness", result))
     if best_params is None:
         raise RuntimeError("Stopped before the answer was first chosen: nothing to return.")
-    return TrainResult(best_params, best_fitness, history, interrupted)
+    return TrainResult(best_params, best_fitness, history, interrupted, kept)
 
 
 def _one_generation(strategy, evaluate_fn, rng, reevaluate_fn, n_candidates) -> tuple:

@@ -92,7 +92,22 @@ def test_record_trains_saves_and_writes_a_gif(tmp_path, capsys):
         )
         == 0
     )
-    assert "CartPole-v1: mean" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "CartPole-v1: mean" in out
+    assert "calling it solved needs at least 100 test episodes" in out  # 10 training episodes
+
+
+def test_evaluate_says_whether_the_threshold_is_met_and_solved(capsys):
+    from pathlib import Path
+
+    agent = Path(__file__).resolve().parents[1] / "assets" / "agents" / "cartpole_ga.npz"
+    assert main(["evaluate", "--agent", str(agent), "--episodes", "100"]) == 0
+    assert "threshold 475: met over 100 test episodes, so solved" in capsys.readouterr().out
+    # a random network on the same test episodes: the threshold is not met
+    from neuroevo_helpers.__main__ import _threshold_line
+
+    assert _threshold_line("CartPole-v1", 20.0, 100, 2 * 10**9).endswith("so not solved")
+    assert "no threshold" in _threshold_line("Blackjack-v1", 0.0, 100, 2 * 10**9)
 
 
 def test_record_uses_the_env_recipe_and_keeps_its_scaling(tmp_path, capsys):
@@ -143,7 +158,27 @@ def agent_file(tmp_path):
     [
         (["record", "--env", "Cartpole-v1", "--out", "{tmp}/x.gif"], "Did you mean 'CartPole-v1'"),
         (["record", "--env", "CartPole-v1", "--out", "{tmp}/missing/x.gif"], "does not exist"),
-        (["record", "--env", "CartPole-v1", "--out", "{tmp}/x.txt"], "--out must end in .gif"),
+        (
+            ["record", "--env", "CartPole-v1", "--out", "{tmp}/x.txt"],
+            "--out must end in .gif or .mp4",
+        ),
+        (
+            ["record", "--env", "CartPole-v1", "--out", "{tmp}/x.gif", "--width", "100"],
+            "--width must",
+        ),
+        (
+            [
+                "record",
+                "--env",
+                "CartPole-v1",
+                "--agent",
+                "{agent}",
+                "--out",
+                "{tmp}/x.gif",
+                "--progression",
+            ],
+            "holds only the final network",
+        ),
         (
             ["record", "--env", "CartPole-v1", "--out", "{tmp}/x.gif", "--generations", "0"],
             "--generations must be >= 1",
@@ -155,13 +190,18 @@ def agent_file(tmp_path):
         (
             "record --env CartPole-v1 --agent {agent} --out {tmp}/x.gif "
             "--backend gymnasium".split(),
-            "--backend set how an agent is trained, but --agent records one already trained",
+            "--backend applies only when training, but --agent records an agent already trained",
         ),
         (
             "record --env CartPole-v1 --agent {agent} --out {tmp}/x.gif --generations 3 "
             "--save {tmp}/y.npz".split(),
-            "--generations and --save set how",
+            "--generations and --save apply only when training",
         ),
+        (
+            "record --agent {agent} --out {tmp}/x.gif --algo es".split(),
+            "--algo applies only when training",
+        ),
+        (["record", "--out", "{tmp}/x.gif"], "say which env to train on"),
         (
             ["record", "--env", "Taxi-v4", "--out", "{tmp}/x.gif", "--backend", "envpool"],
             "Use --backend auto or --backend gymnasium for this env",
@@ -193,9 +233,13 @@ def test_help_documents_every_option():
         text=True,
     )
     assert result.returncode == 0
-    for option in ("--env", "--algo", "--seed", "--out", "--agent", "--save", "--generations"):
+    options = ("--env", "--algo", "--seed", "--out", "--agent", "--save", "--generations",
+               "--width", "--progression")  # fmt: skip
+    for option in options:
         assert option in result.stdout
-    assert "es (evolution strategy)" in " ".join(result.stdout.split())
+    text = " ".join(result.stdout.split())
+    assert "es (evolution strategy)" in text
+    assert "plays a test episode" in text and "nearest their median" in text  # honest episodes
 
 
 def test_shipped_agents_load_and_meet_their_threshold():
@@ -219,18 +263,17 @@ def test_shipped_agents_load_and_meet_their_threshold():
         assert score >= threshold, f"{path.name}: {score:.1f} < {threshold} on test episodes"
 
 
-def test_the_gallery_gifs_are_what_the_gallery_command_makes(tmp_path):
-    """`python -m neuroevo_helpers gallery` re-makes the README's GIFs byte for byte."""
+def test_a_gallery_gif_is_what_record_makes(tmp_path):
+    """`record --agent` re-makes a gallery GIF byte for byte (the lander: the quickest)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    assert main(["gallery", "--agents", str(root / "assets/agents"), "--out", str(tmp_path)]) == 0
-    made = sorted(p.name for p in tmp_path.glob("*.gif"))
-    assert made == sorted(p.name for p in (root / "assets/gallery").glob("*.gif"))
-    for name in made:
-        assert (tmp_path / name).read_bytes() == (root / "assets/gallery" / name).read_bytes(), (
-            f"assets/gallery/{name} is stale: run `python -m neuroevo_helpers gallery`"
-        )
+    agent, out = root / "assets/agents/lunarlander_es.npz", tmp_path / "lunarlander_es.gif"
+    env_id = "LunarLanderContinuous-v3"
+    assert main(["record", "--env", env_id, "--agent", str(agent), "--out", str(out)]) == 0
+    assert out.read_bytes() == (root / "assets/gallery" / out.name).read_bytes(), (
+        f"assets/gallery/{out.name} is stale: run `python -m neuroevo_helpers gallery`"
+    )
 
 
 def test_the_readme_prints_the_command_that_made_each_shipped_agent():
@@ -253,3 +296,8 @@ def test_the_readme_prints_the_command_that_made_each_shipped_agent():
             f"--out assets/gallery/{path.stem}.gif"
         )
         assert command in readme, f"README.md should show how {path.name} was made: {command}"
+
+
+def test_record_takes_the_env_from_the_agent_file(tmp_path, agent_file, capsys):
+    assert main(["record", "--agent", str(agent_file), "--out", str(tmp_path / "a.gif")]) == 0
+    assert "wrote" in capsys.readouterr().out

@@ -44,8 +44,12 @@ def test_colab_installs_only_the_courses_own_requirements():
         PYPROJECT["project"]["dependencies"] + PYPROJECT["project"]["optional-dependencies"]["dev"]
     )
     needs = [n for extra in colab.EXTRA_NEEDS.values() for n in extra] + colab.COLAB_NEEDS
+    # An extra may be left out where the notebooks do not need it: imageio[ffmpeg] writes
+    # the command line's MP4s, and the notebooks only write GIFs.
+    ours = {d.split(";")[0].strip() for d in deps}
+    ours |= {re.sub(r"\[[^]]*\]", "", d) for d in ours if not d.startswith("gymnasium")}
     for need in needs:
-        assert need.strip('"') in [d.split(";")[0].strip() for d in deps], need
+        assert need.strip('"') in ours, need
 
 
 def test_badges_and_binder_point_at_the_repository():

@@ -1,5 +1,7 @@
 """The checks of 01_activation_functions accept right answers and explain typical wrong ones."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -38,6 +40,24 @@ def log_softmax_global_max(z):
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
+def log_softmax_in_place(z):
+    z -= np.max(z, axis=-1, keepdims=True)  # changes the caller's array
+    return z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+
+
+def log_softmax_signs_flipped(z):
+    return -log_softmax_right(z)
+
+
+def log_softmax_adds_the_log_sum(z):
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    return shifted + np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
+def squash_with_math_tanh(x, low, high):
+    return low + (math.tanh(x) + 1.0) / 2.0 * (high - low)
+
+
 def squash_right(x, low, high):
     return low + (np.tanh(x) + 1.0) / 2.0 * (high - low)
 
@@ -58,17 +78,28 @@ def test_right_answers_pass(check, answer, capsys):
 
 WRONG = [
     (check_leaky_relu, not_written, "not written yet"),
-    (check_leaky_relu, returns_text, "not an array of numbers"),
+    (check_leaky_relu, returns_text, "returned a str; return a NumPy array"),
     (check_leaky_relu, lambda x, alpha=0.01: np.maximum(x, 0.0), "plain ReLU"),
     (check_leaky_relu, lambda x, alpha=0.01: np.where(x > 0, x, 0.01 * x), "`alpha` argument"),
     (check_leaky_relu, lambda x, alpha=0.01: alpha * x, "pass through unchanged"),
     (check_leaky_relu, lambda x, alpha=0.01: max(x, alpha * x), "np.where"),
     (check_leaky_relu, leaky_relu_in_place, "changed the array it was given"),
+    (check_leaky_relu, lambda x, alpha=0.01: leaky_relu_right(x).tolist(), "returned a list"),
+    (check_log_softmax, lambda z: None, "forget the `return`"),
+    (check_log_softmax, lambda z: tuple(log_softmax_right(z)), "returned a tuple; return a"),
+    (check_squash_action, lambda x, low, high: list(squash_right(x, low, high)), "NumPy array"),
     (check_log_softmax, not_written, "not written yet"),
     (check_log_softmax, lambda z: np.log(softmax(z)), "underflowed to 0"),
     (check_log_softmax, lambda z: np.log(np.exp(z) / np.sum(np.exp(z))), "exp overflowed"),
     (check_log_softmax, log_softmax_global_max, "axis=-1"),
     (check_log_softmax, lambda z: z - np.max(z), "expected"),
+    (check_log_softmax, lambda z: z - np.max(z), "That is only z - max(z), the shift"),
+    (check_log_softmax, log_softmax_in_place, "changed the array it was given"),
+    (check_log_softmax, log_softmax_in_place, "z -= np.max(...)"),
+    (check_log_softmax, log_softmax_signs_flipped, "the signs are flipped"),
+    (check_log_softmax, log_softmax_adds_the_log_sum, "Subtract the log of the sum"),
+    (check_log_softmax, lambda z: math.exp(z), "Use np.exp and np.log: math functions take"),
+    (check_squash_action, squash_with_math_tanh, "Use np.tanh: math functions take one number"),
     (check_log_softmax, lambda z: np.zeros(4), "shape"),
     (check_squash_action, not_written, "not written yet"),
     (check_squash_action, lambda x, low, high: high * np.tanh(x), "outside [low, high]"),

@@ -57,6 +57,22 @@ def flatten_no_return(layers):
     np.concatenate([np.concatenate([W.ravel(), b]) for W, b in layers])
 
 
+def flatten_no_ravel(layers):
+    return np.concatenate([np.concatenate([W, b]) for W, b in layers])
+
+
+def flatten_two_layers(layers):
+    (W1, b1), (W2, b2) = layers  # right for (4, 16, 2) only
+    return np.concatenate([W1.ravel(), b1, W2.ravel(), b2])
+
+
+def flatten_with_a_loop(layers):  # a loop over the layers is fine here: the text allows it
+    pieces = []
+    for W, b in layers:
+        pieces += [W.ravel(), b]
+    return np.concatenate(pieces)
+
+
 def flatten_list_of_pieces(layers):
     return [piece for W, b in layers for piece in (W.ravel(), b)]
 
@@ -125,6 +141,22 @@ def mutate_output_same_noise(population, sigma, layer_sizes, rng):
     return child
 
 
+def mutate_sparse_rows(population, sigma, fraction, rng):
+    children = population.copy()
+    for child in children:  # a loop over individuals: right numbers, forbidden by the text
+        child += (rng.random(child.shape) < fraction) * sigma * rng.normal(size=child.shape)
+    return children
+
+
+def mutate_sparse_genes(population, sigma, fraction, rng):
+    return np.array([[p + sigma * rng.normal() if rng.random() < fraction else p for p in row]
+                     for row in population])  # fmt: skip
+
+
+def mutate_sparse_as_list(population, sigma, fraction, rng):
+    return list(mutate_sparse(population, sigma, fraction, rng))
+
+
 def mutate_output_in_place(population, sigma, layer_sizes, rng):
     n_in, n_out = layer_sizes[-2:]
     n_last = n_in * n_out + n_out
@@ -139,6 +171,7 @@ def mutate_output_in_place(population, sigma, layer_sizes, rng):
     "check, answer",
     [
         (check_flatten, flatten),
+        (check_flatten, flatten_with_a_loop),
         (check_mutate_sparse, mutate_sparse),
         (check_mutate_output_layer, mutate_output_layer),
     ],
@@ -157,7 +190,11 @@ def test_right_answer_passes(check, answer, capsys):
         (check_flatten, flatten_weights_first, "all weights come first"),
         (check_flatten, flatten_no_biases, "the weights alone: add each b"),
         (check_flatten, flatten_no_return, "forget the `return`"),
-        (check_flatten, flatten_list_of_pieces, "returned a list that is not one array"),
+        (check_flatten, flatten_list_of_pieces, "returned a list; return a NumPy array"),
+        (check_flatten, flatten_no_ravel, "ravel each W first, W.ravel()"),
+        (check_flatten, flatten_two_layers, "(6, 32, 32, 3): calling flatten_two_layers raised"),
+        (check_flatten, flatten_two_layers, "has 3 layers"),
+        (check_flatten, flatten_two_layers, "loop over them all, for W, b in layers"),
         (check_mutate_sparse, stub, "not written yet"),
         (check_mutate_sparse, mutate_everything, "expected about 10%"),
         (check_mutate_sparse, mutate_in_place, "changed the population it was given"),
@@ -166,6 +203,9 @@ def test_right_answer_passes(check, answer, capsys):
         (check_mutate_sparse, mutate_global_rng, "draw every random number from the rng"),
         (check_mutate_sparse, mutate_one_mask, "the same entries mutated"),
         (check_mutate_sparse, mutate_fixed_fraction, "use the fraction argument"),
+        (check_mutate_sparse, mutate_sparse_rows, "uses a for loop, and the exercise asks"),
+        (check_mutate_sparse, mutate_sparse_genes, "uses a loop inside a comprehension"),
+        (check_mutate_sparse, mutate_sparse_as_list, "returned a list; return a NumPy array"),
         (check_mutate_output_layer, stub, "not written yet"),
         (check_mutate_output_layer, mutate_first_layer, "W1[0, 0] changed"),
         (

@@ -101,3 +101,91 @@ def test_more_typical_mistakes_get_a_hint(capsys):
 
     assert not check_choose_elite(one_short)
     assert "only 7 candidates" in capsys.readouterr().out
+
+
+def test_breed_asks_for_an_array_and_no_loop(capsys):
+    def looped(p, n, s, rng):
+        return np.array(
+            [p[rng.integers(len(p))] + s * rng.normal(size=p.shape[1]) for _ in range(n)]
+        )
+
+    assert not check_breed(looped)
+    assert "uses a loop inside a comprehension, and the exercise asks for none" in (
+        capsys.readouterr().out
+    )
+    assert not check_breed(lambda p, n, s, rng: list(breed(p, n, s, rng)))
+    assert "returned a list; return a NumPy array" in capsys.readouterr().out
+
+
+def test_breed_names_the_parent_never_chosen(capsys):
+    def minus_one(p, n, s, rng):
+        return p[rng.integers(len(p) - 1, size=n)] + s * rng.normal(size=(n, p.shape[1]))
+
+    assert not check_breed(minus_one)
+    assert "the last parent is never chosen" in capsys.readouterr().out
+
+    def from_one(p, n, s, rng):
+        return p[rng.integers(1, len(p), size=n)] + s * rng.normal(size=(n, p.shape[1]))
+
+    assert not check_breed(from_one)
+    assert "row 0, is never chosen" in capsys.readouterr().out
+
+
+def test_choose_elite_wants_an_integer_index(capsys):
+    assert not check_choose_elite(lambda *a: float(choose(*a)))
+    assert "an index must be an integer" in capsys.readouterr().out
+    assert check_choose_elite(lambda *a: np.int64(choose(*a)))  # a NumPy integer is fine
+    assert "Correct!" in capsys.readouterr().out
+
+    def score(pop, fit, refit, n, seed):
+        candidates = np.argsort(-fit)[:n]
+        return refit(pop[candidates], seed).fitness.max()
+
+    assert not check_choose_elite(score)
+    assert "not its score" in capsys.readouterr().out
+
+    def lowest(pop, fit, refit, n, seed):
+        candidates = np.argsort(-fit)[:n]
+        return int(candidates[np.argmin(refit(pop[candidates], seed).fitness)])
+
+    assert not check_choose_elite(lowest)
+    assert "*lowest* re-evaluated score" in capsys.readouterr().out
+
+
+def test_choose_elite_calls_refit_fn_once_with_the_candidates_and_the_seed(capsys):
+    def one_too_many(pop, fit, refit, n, seed):
+        return choose(pop, fit, refit, n + 1, seed)  # the 9th candidate is not the best
+
+    assert not check_choose_elite(one_too_many)
+    out = capsys.readouterr().out
+    assert "you re-evaluated 9 candidates; take exactly n_candidates = 8" in out
+
+    def wrong_seed(pop, fit, refit, n, seed):
+        return choose(pop, fit, refit, n, seed + 1)
+
+    assert not check_choose_elite(wrong_seed)
+    out = capsys.readouterr().out
+    assert "refit_fn got seed 4, but choose_elite was given seed 3" in out
+
+    def one_call_per_candidate(pop, fit, refit, n, seed):
+        candidates = np.argsort(-fit)[:n]
+        refit_scores = [refit(pop[[c]], seed).fitness[0] for c in candidates]
+        return int(candidates[np.argmax(refit_scores)])
+
+    assert not check_choose_elite(one_call_per_candidate)
+    out = capsys.readouterr().out
+    assert "you called refit_fn once per candidate (8 calls of one row each)" in out
+
+    def one_vector_per_call(pop, fit, refit, n, seed):
+        candidates = np.argsort(-fit)[:n]
+        return int(candidates[np.argmax([refit(pop[c], seed).fitness[0] for c in candidates])])
+
+    assert not check_choose_elite(one_vector_per_call)  # a 1-D row counts as one network
+    assert "once per candidate" in capsys.readouterr().out
+
+    def seed_by_keyword(pop, fit, refit, n, seed):
+        candidates = np.argsort(-fit)[:n]
+        return candidates[np.argmax(refit(population=pop[candidates], seed=seed).fitness)]
+
+    assert check_choose_elite(seed_by_keyword)
+    assert "Correct!" in capsys.readouterr().out

@@ -78,7 +78,7 @@ def test_checks_never_raise_on_odd_answers(capsys):
     assert not check_one_point_crossover(lambda m, f, rng: m[:, :3])
     assert "expected (3000, 10)" in capsys.readouterr().out
     assert not check_uniform_reset(lambda *a: "nope")
-    assert "not one array" in capsys.readouterr().out
+    assert "returned a str; return a NumPy array" in capsys.readouterr().out
     assert not check_uniform_reset(lambda p, *a: p.copy())
     assert "no gene changed" in capsys.readouterr().out
 
@@ -102,3 +102,69 @@ def test_more_typical_mistakes_get_a_hint(capsys):
 
     assert not check_uniform_reset(one_value)
     assert "same value" in capsys.readouterr().out
+
+
+def test_one_point_crossover_asks_for_an_array_and_no_loop(capsys):
+    def looped(m, f, rng):
+        children = f.copy()
+        for child, mother in zip(children, m):
+            cut = rng.integers(1, m.shape[1])
+            child[:cut] = mother[:cut]
+        return children
+
+    assert not check_one_point_crossover(looped)
+    assert "uses a for loop, and the exercise asks for none" in capsys.readouterr().out
+    assert not check_one_point_crossover(lambda m, f, rng: list(one_point(m, f, rng)))
+    assert "returned a list; return a NumPy array" in capsys.readouterr().out
+
+
+def test_uniform_reset_names_more_mistakes(capsys):
+    assert not check_uniform_reset(lambda *a: list(reset(*a)))
+    assert "returned a list; return a NumPy array" in capsys.readouterr().out
+
+    def added(p, r, lo, hi, rng):
+        return p + (rng.random(p.shape) < r) * rng.uniform(lo, hi, size=p.shape)
+
+    assert not check_uniform_reset(added)
+    assert "replace the gene instead" in capsys.readouterr().out
+
+    def whole_numbers(p, r, lo, hi, rng):
+        return np.where(rng.random(p.shape) < r, rng.integers(lo, hi, size=p.shape), p)
+
+    assert not check_uniform_reset(whole_numbers)
+    assert "rng.integers draws integers" in capsys.readouterr().out
+
+    def high_only(p, r, lo, hi, rng):
+        return np.where(rng.random(p.shape) < r, rng.uniform(hi, size=p.shape), p)
+
+    assert not check_uniform_reset(high_only)
+    assert "takes high as its *low* bound" in capsys.readouterr().out
+
+
+def test_one_point_crossover_says_high_is_exclusive(capsys):
+    def high_too_low(m, f, rng):  # high is exclusive: the last cut never comes up
+        cut = rng.integers(1, m.shape[1] - 1, size=len(m))
+        return np.where(np.arange(m.shape[1]) < cut[:, None], m, f)
+
+    assert not check_one_point_crossover(high_too_low)
+    out = capsys.readouterr().out
+    assert "the last cut, 9, never occurs" in out and "rng.integers(1, n_params" in out
+
+
+def test_one_point_crossover_names_the_wrong_axis(capsys):
+    def rows_as_params(m, f, rng):  # n_params from the wrong axis: works only when square
+        n_params = len(m)
+        cut = rng.integers(1, n_params, size=len(m))
+        return np.where(np.arange(n_params) < cut[:, None], m, f)
+
+    assert not check_one_point_crossover(rows_as_params)
+    out = capsys.readouterr().out
+    assert "mothers.shape[1]" in out and "cut[:, None]" not in out
+
+
+def test_uniform_reset_refuses_one_mask_for_all_individuals(capsys):
+    def one_mask_for_all(p, r, lo, hi, rng):  # shape (n_params,): the same genes in every row
+        return np.where(rng.random(p.shape[1]) < r, rng.uniform(lo, hi, size=p.shape), p)
+
+    assert not check_uniform_reset(one_mask_for_all)
+    assert "its own mask, shape (pop_size, n_params)" in capsys.readouterr().out

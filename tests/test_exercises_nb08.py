@@ -100,3 +100,68 @@ def test_noise_from_table_asks_for_no_loop(capsys):
     for fn in (looped, comprehension):
         assert not check_noise_from_table(fn)
         assert "the numbers are right, but the function uses a" in capsys.readouterr().out
+
+
+def test_more_slips_get_a_hint(capsys):
+    assert not check_amdahl(lambda p, n: 1 / (1 - p) + p / n)  # brackets left out
+    assert "only (1 - p) is under the 1 /" in capsys.readouterr().out
+    assert not check_amdahl(lambda p, n: [1 / ((1 - p) + p / n)])
+    assert "returned a list; for two numbers, return one number" in capsys.readouterr().out
+
+    def with_math(p, n):
+        import math
+
+        return math.pow((1 - p) + p / n, -1)
+
+    assert not check_amdahl(with_math)
+    assert "Python's math module" in capsys.readouterr().out
+
+    def members(center, sigma, seeds):
+        eps = noise(seeds, len(center))
+        return list(center + sigma * np.concatenate([eps, -eps]))
+
+    assert not check_members_from_seeds(members)
+    out = capsys.readouterr().out
+    assert "returned a list; return a NumPy array" in out and "numbers in it are right" in out
+
+
+def test_noise_from_table_refuses_lists_and_names_swapped_axes(capsys):
+    def rows(table, offsets, n):
+        return list(table[np.asarray(offsets)[:, None] + np.arange(n)])
+
+    assert not check_noise_from_table(rows)
+    assert "returned a list; return a NumPy array" in capsys.readouterr().out
+    assert not check_noise_from_table(lambda t, o, n: [t[x : x + n] for x in o])
+    out = capsys.readouterr().out
+    assert "returned a list made with a loop inside a comprehension" in out
+    assert not check_noise_from_table(
+        lambda t, o, n: t[np.asarray(o)[None] + np.arange(n)[:, None]]
+    )
+    assert "The axes are swapped" in capsys.readouterr().out
+
+
+def test_amdahl_refuses_a_list_for_arrays(capsys):
+    def list_for_arrays(p, n):
+        if np.ndim(p):
+            return [1 / ((1 - a) + a / b) for a, b in zip(p, n)]
+        return 1 / ((1 - p) + p / n)
+
+    assert not check_amdahl(list_for_arrays)
+    out = capsys.readouterr().out
+    assert "with NumPy arrays" in out and "returned a list; return a NumPy array" in out
+
+
+def test_members_from_seeds_says_where_noise_from_seeds_comes_from(capsys):
+    def without_section_5(center, sigma, seeds):
+        eps = noise_from_seeds(seeds, len(center))  # noqa: F821 (section 5 not run)
+        return center + sigma * np.concatenate([eps, -eps])
+
+    assert not check_members_from_seeds(without_section_5)
+    out = capsys.readouterr().out
+    assert "section 5's first code cell" in out and "define noise_from_seeds here" in out
+
+
+def test_noise_from_table_explains_a_slice_with_an_array_start(capsys):
+    assert not check_noise_from_table(lambda t, o, n: t[o : o + n])
+    out = capsys.readouterr().out
+    assert "one start, not an array of them" in out and "offsets[:, None] + np.arange" in out

@@ -116,3 +116,69 @@ def test_merge_stats_right_and_wrong(capsys):
     assert "ddof" in capsys.readouterr().out
     assert not check_merge_stats(lambda a, b: (a[0], *merge(a, b)[1:]))
     assert "the two counts added" in capsys.readouterr().out
+
+
+def test_more_slips_get_a_hint(capsys):
+    assert not check_act_from_file(lambda a, o: act(a, o).tolist())
+    out = capsys.readouterr().out
+    assert "returned a list; return a NumPy array" in out and "numbers in it are right" in out
+
+    def weights_first(arrays, obs):  # W @ h: the matrix product does not line up
+        h, start, sizes = obs, 0, [int(n) for n in arrays["layer_sizes"]]
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            h = np.tanh(arrays["params"][start : start + n_in * n_out].reshape(n_in, n_out) @ h)
+            start += n_in * n_out + n_out
+        return h
+
+    assert not check_act_from_file(weights_first)
+    out = capsys.readouterr().out
+    assert "Shapes: obs is (batch, n_obs), here (6, 3)" in out and "h @ W + b" in out
+
+    def bias_not_skipped(arrays, obs):
+        h = (obs - arrays["obs_mean"]) / arrays["obs_std"]
+        params, start, sizes = arrays["params"], 0, [int(n) for n in arrays["layer_sizes"]]
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            W = params[start : start + n_in * n_out].reshape(n_in, n_out)
+            h = np.tanh(h @ W + params[start + n_in * n_out : start + n_in * n_out + n_out])
+            start += n_in * n_out  # forgets the bias
+        low, high = arrays["action_low"], arrays["action_high"]
+        return low + (h + 1) / 2 * (high - low)
+
+    assert not check_act_from_file(bias_not_skipped)
+    assert "move on past it too" in capsys.readouterr().out
+
+    assert not check_episodes_needed(lambda s, m: [int(np.ceil((s / m) ** 2))])
+    assert "returned a list; return one number" in capsys.readouterr().out
+    assert not check_episodes_needed(lambda s, m: int(np.ceil(s / m**2)))
+    assert "** binds tighter than /" in capsys.readouterr().out
+    assert not check_episodes_needed(lambda s, m: int(np.ceil((m / s) ** 2)))
+    assert "not (margin / std) ** 2" in capsys.readouterr().out
+
+    assert not check_merge_stats(
+        lambda a, b: (merge(a, b)[0], list(merge(a, b)[1]), merge(a, b)[2])
+    )
+    assert "returned its mean as a list" in capsys.readouterr().out
+    assert not check_merge_stats(lambda a, b: (*merge(a, b)[:2], (a[2] + b[2]) / 2))
+    assert "plain average of the two variances" in capsys.readouterr().out
+
+    def between_too_large(a, b):
+        (na, ma, va), (nb, mb, vb) = a, b
+        n, mean, _ = merge(a, b)
+        return n, mean, (na * va + nb * vb) / n + na * nb / n * (ma - mb) ** 2
+
+    assert not check_merge_stats(between_too_large)
+    assert "too large: it too is divided by count" in capsys.readouterr().out
+
+
+def act_with_sizes(arrays, obs, sizes):
+    return act(dict(arrays, layer_sizes=np.array(sizes)), obs)
+
+
+def test_act_from_file_asks_for_the_sizes_in_the_file(capsys):
+    assert not check_act_from_file(lambda a, o: act_with_sizes(a, o, [8, 32, 32, 2]))
+    out = capsys.readouterr().out
+    assert "arrays['layer_sizes']" in out and "W @ h" not in out
+    # the check's own sizes, written in: right for its first file only
+    assert not check_act_from_file(lambda a, o: act_with_sizes(a, o, [3, 5, 4, 2]))
+    out = capsys.readouterr().out
+    assert "another with layer sizes [2, 6, 3]" in out and "arrays['layer_sizes']" in out

@@ -178,3 +178,15 @@ def test_reevaluation_is_reproducible_and_resumes_exactly(tmp_path):
     resumed = train(ga, noisy_sphere, 6, rng, checkpoint=tmp_path / "r.npz", **options)
     assert resumed.history == full.history
     np.testing.assert_array_equal(ga.ask(), full_ga.ask())
+
+
+def test_train_keeps_the_candidates_of_the_generations_asked_for():
+    policy = policy_for_env("CartPole-v1")
+    rng = np.random.default_rng(0)
+    ga = GA(policy.init_params(rng, 16), n_parents=4, sigma=0.1, rng=rng)
+    result = train(
+        ga, lambda pop, seed: evaluate(policy, pop, "CartPole-v1", 1, seed), 4,
+        np.random.default_rng(1), snapshots=(0, 2, 9), progress=False,
+    )  # fmt: skip
+    assert sorted(result.snapshots) == [0, 2]  # generation 9 never came
+    assert all(p.shape == (policy.n_params,) for p in result.snapshots.values())

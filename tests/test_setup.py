@@ -49,6 +49,7 @@ def test_dependencies_are_the_courses_and_never_pygame():
     names = {re.split(r"[\[<>=~! ]", d)[0].lower() for d in deps}
     assert {"numpy", "gymnasium", "matplotlib", "imageio", "tqdm", "jupyterlab", "nbval"} <= names
     assert "gymnasium[classic-control,box2d]" in " ".join(deps)
+    assert "imageio[ffmpeg]" in " ".join(deps)  # record writes MP4 through it
     assert "pygame" not in names  # gymnasium brings pygame-ce; both define `pygame`
     assert not names & {"torch", "jax", "tensorflow"}  # NumPy is enough
 
@@ -72,3 +73,25 @@ def test_envpool_is_installed_exactly_where_it_has_wheels():
         assert wanted(python, "darwin", "arm64") and wanted(python, "win32", "AMD64")
     assert not wanted("3.10", "linux", "x86_64") and not wanted("3.14", "linux", "x86_64")
     assert not wanted("3.12", "darwin", "x86_64")  # Intel macOS: no wheel
+
+
+def test_lab_answers_jupyterlab_news_question_and_keeps_other_settings(tmp_path, monkeypatch):
+    import json
+
+    sys.path.insert(0, str(ROOT))
+    try:
+        import course
+    finally:
+        sys.path.remove(str(ROOT))
+    monkeypatch.setattr(course, "VENV", tmp_path)
+    path = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "dark"}}))
+    course.no_news_popup()
+    course.no_news_popup()  # twice: the same file
+    settings = json.loads(path.read_text())
+    assert settings["@jupyterlab/apputils-extension:themes"] == {"theme": "dark"}
+    assert settings["@jupyterlab/apputils-extension:notification"] == {
+        "fetchNews": "false",  # "none", the default, asks in a pop-up
+        "checkForUpdates": False,
+    }

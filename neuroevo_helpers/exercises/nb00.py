@@ -5,6 +5,26 @@ import numpy as np
 from ..gifs import rollout
 from . import call, report
 
+TIME_LIMIT = 500  # CartPole-v1's: an episode is truncated after 500 steps
+
+
+class EpisodeTooLong(Exception):
+    """Raised by the check's policy when an episode goes on well past the time limit."""
+
+
+def _counted(policy, limit: int):
+    """`policy`, counting its calls in the list it returns; it raises after `limit` calls, so
+    that a loop that never stops ends all the same."""
+    calls = []
+
+    def counted(obs):
+        calls.append(1)
+        if len(calls) > limit:
+            raise EpisodeTooLong(f"the check stopped the episode after {limit} steps")
+        return policy(obs)
+
+    return counted, calls
+
 
 def check_run_episode(run_episode) -> bool:
     """`run_episode(env_id, policy, seed)` must return the episode's return."""
@@ -12,14 +32,31 @@ def check_run_episode(run_episode) -> bool:
     for policy, name in (
         (lambda obs: 0, "always push left"),
         (lambda obs: int(obs[2] > 0), "lean"),
+        (lambda obs: int(obs[2] + obs[3] > 0), "balance"),  # seed 1 reaches the time limit
     ):
         for seed in (0, 1):
             expected = rollout("CartPole-v1", policy, seed=seed).episode_return
-            got, problem = call(run_episode, "CartPole-v1", policy, seed)
+            counted, calls = _counted(policy, TIME_LIMIT + 100)
+            got, problem = call(run_episode, "CartPole-v1", counted, seed)
+            if len(calls) > TIME_LIMIT + 1:  # one spare call for a policy(obs) after the end
+                return report(
+                    [
+                        f"'{name}' policy, seed {seed}: the episode went on past the "
+                        f"{TIME_LIMIT}-step time limit. It also ends when truncated is True "
+                        "(the time limit): stop when terminated or truncated."
+                    ],
+                    "",
+                )
             if problem:
                 return report([problem], "")
-            if not isinstance(got, (int, float, np.number)):
-                problems.append(f"run_episode returned {type(got).__name__}; return one number.")
+            if got is None:
+                problems.append("run_episode returned None: did you forget the `return`?")
+            elif not isinstance(got, (int, float, np.number)):
+                kind = type(got).__name__
+                problems.append(
+                    f"run_episode returned {'an' if kind[0] in 'aeiou' else 'a'} {kind}; return "
+                    "one number, the sum of the episode's rewards."
+                )
             elif got == expected - 1:
                 problems.append(
                     f"'{name}' policy, seed {seed}: got {got}, expected {expected}. Off by one: "
@@ -39,6 +76,21 @@ def check_run_episode(run_episode) -> bool:
 
 def check_lean_policy(policy) -> bool:
     """`policy(obs) -> action` must reach a mean return of 100 over 20 episodes (random: ~25)."""
+    obs = np.array([0.0, 0.0, 0.05, 0.1], dtype=np.float32)  # leaning and falling right
+    shown = np.round(obs.astype(float), 3).tolist()  # [0.0, 0.0, 0.05, 0.1], not 0.0500000007
+    action, problem = call(policy, obs)
+    if problem:
+        return report([f"with obs = {shown}: {problem}"], "")
+    if action is None:
+        return report(["your policy returned None: did you forget the `return`?"], "")
+    if np.ndim(action) != 0 or action not in (0, 1):
+        return report(
+            [
+                f"with obs = {shown} your policy returned {action!r}; return one action, "
+                "0 (push left) or 1 (push right), e.g. int(some_condition)."
+            ],
+            "",
+        )
     returns = []
     for seed in range(20):
         episode, problem = call(rollout, "CartPole-v1", policy, seed=seed)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import call, report
+from . import call, not_an_array, report
 
 
 def _show(a) -> str:
@@ -22,6 +22,11 @@ def _show(a) -> str:
 
 def _compare(label: str, got, expected: np.ndarray) -> tuple[np.ndarray | None, str | None]:
     """(got as a float array, None) when it matches `expected`, else (array or None, why)."""
+    problem = not_an_array(
+        got, "your function", "NumPy's functions (np.where, np.tanh, ...) return one."
+    )
+    if problem:
+        return None, f"{label}: {problem}"
     try:
         arr = np.asarray(got, dtype=float)
     except Exception:  # a string, None, a ragged list...: say so rather than raise
@@ -36,8 +41,9 @@ def _compare(label: str, got, expected: np.ndarray) -> tuple[np.ndarray | None, 
     return arr, None
 
 
-def _error_hint(label: str, error: str) -> str:
-    """The message of an error raised by the learner's function, with a hint."""
+def _error_hint(label: str, error: str, numpy_fn: str = "np.exp") -> str:
+    """The message of an error raised by the learner's function, with a hint; `numpy_fn`
+    names the NumPy function the exercise needs in place of the `math` module's."""
     if "not written yet" in error:
         return error + " Replace `raise NotImplementedError` with your code."
     message = f"{label}: {error}"
@@ -46,7 +52,20 @@ def _error_hint(label: str, error: str) -> str:
             " Python's `if`, `max` and `min` see a whole array at once; use NumPy's "
             "element-wise np.where, np.maximum or np.minimum instead."
         )
+    elif "converted to Python scalars" in error:  # math.tanh(array), math.exp(array)
+        message += f" Use {numpy_fn}: math functions take one number, not an array."
     return message
+
+
+def _unchanged(label: str, given: np.ndarray, original: np.ndarray, how: str) -> str | None:
+    """None if the learner's function left its input as it was; else what it did, and `how`
+    to avoid it."""
+    if np.array_equal(given, original):
+        return None
+    return (
+        f"{label}: your function changed the array it was given, from {_show(original)} "
+        f"to {_show(given)}. {how} Leave the input alone: the caller may still need it."
+    )
 
 
 # Exercise 1 -------------------------------------------------------------------------
@@ -81,12 +100,9 @@ def check_leaky_relu(fn: Callable) -> bool:
                     why += f" Use the `alpha` argument (here {alpha}) instead of a fixed 0.01."
             if why:
                 problems.append(why)
-            if not np.array_equal(given, xs):
-                problems.append(
-                    f"{label}: your function changed the array it was given, from {_show(xs)} "
-                    f"to {_show(given)}. Return a new array (np.where builds one) and leave "
-                    "the input alone: the caller may still need it."
-                )
+            changed = _unchanged(label, given, xs, "Return a new array (np.where builds one).")
+            if changed:
+                problems.append(changed)
             if problems:
                 break
     return report(problems, "leaky_relu keeps positives and scales negatives by alpha.")
@@ -110,13 +126,43 @@ def check_log_softmax(fn: Callable) -> bool:
     problems = []
     with np.errstate(all="ignore"):
         for label, z in cases:
-            got, error = call(fn, z.copy())
+            given = z.copy()
+            got, error = call(fn, given)
             if error:
-                problems.append(_error_hint(label, error))
+                problems.append(_error_hint(label, error, "np.exp and np.log"))
+                break
+            changed = _unchanged(
+                label,
+                given,
+                z,
+                "An in-place update such as `z -= np.max(...)` writes into the caller's "
+                "array; use a new name: shifted = z - np.max(z, axis=-1, keepdims=True).",
+            )
+            if changed:
+                problems.append(changed)
                 break
             arr, why = _compare(f"{label}, z = {_show(z)}", got, _log_softmax(z))
-            if arr is not None and why:
-                if np.any(np.isnan(arr)):
+            shifted = z - np.max(z, axis=-1, keepdims=True)
+            log_sum = np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+            if arr is not None and why:  # arr has z's shape here
+                if np.allclose(arr, -_log_softmax(z)):
+                    why += (
+                        " That is minus the answer: the signs are flipped. "
+                        "log_softmax(z) = (z - m) - log(sum(exp(z - m))), m = max(z); "
+                        "every entry is <= 0, the log of a probability."
+                    )
+                elif np.allclose(arr, shifted + log_sum):
+                    why += (
+                        " Subtract the log of the sum, do not add it: "
+                        "(z - m) - log(sum(exp(z - m))). Every entry should be <= 0."
+                    )
+                elif np.allclose(arr, shifted):
+                    why += (
+                        " That is only z - max(z), the shift. Also subtract the log of the "
+                        "normaliser, log(sum(exp(z - m))), so that the exps of the results "
+                        "sum to 1."
+                    )
+                elif np.any(np.isnan(arr)):
                     why += (
                         " A nan means exp overflowed (exp(1000) is inf, and inf / inf is "
                         "nan): subtract the largest logit before calling np.exp."
@@ -160,7 +206,7 @@ def check_squash_action(fn: Callable) -> bool:
         for label, xs, low, high in cases:
             got, error = call(fn, xs.copy(), low, high)
             if error:
-                problems.append(_error_hint(label, error))
+                problems.append(_error_hint(label, error, "np.tanh"))
                 break
             arr, why = _compare(f"{label}, x = {_show(xs)}", got, _squash_action(xs, low, high))
             if arr is not None and why:

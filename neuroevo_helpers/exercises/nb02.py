@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..network import MLP
-from . import as_array, call, fail, report
+from . import as_array, call, fail, not_an_array, python_loop, report
 
 LAYER_SIZES = ((4, 16, 2), (6, 32, 32, 3), (3, 8, 1))
 
@@ -45,6 +45,18 @@ def check_flatten(flatten: Callable) -> bool:
         expected = np.arange(net.n_params, dtype=float)  # each entry holds its own index
         layers = [(W.copy(), b.copy()) for W, b in net.unflatten(expected)]
         result, error = call(flatten, layers)
+        if error and "input array" in error and "dimension" in error:  # np.concatenate
+            error += (
+                " W is 2-D and b is 1-D, and np.concatenate joins arrays with the same number "
+                "of dimensions: ravel each W first, W.ravel()."
+            )
+        elif error and "values to unpack" in error:  # (W1, b1), (W2, b2) = layers
+            error += (
+                f" This network has {len(sizes) - 1} layers (the check tries 2 and 3): loop "
+                "over them all, for W, b in layers, instead of unpacking a fixed number."
+            )
+        if error is None:
+            error = not_an_array(result, "flatten", "np.concatenate joins the pieces into one.")
         if error is None:
             result, error = as_array(result, "flatten")
         if error:
@@ -89,6 +101,8 @@ def _mutate(fn: Callable, population: np.ndarray, *args) -> tuple[np.ndarray | N
             f"{fn.__name__} changed the population it was given. Return a new array "
             "(population + noise, or work on a population.copy()): parents must stay as they were."
         )
+    if error is None:
+        error = not_an_array(result, fn.__name__)
     if error is None:
         result, error = as_array(result, fn.__name__)
     if error is None and result.shape != population.shape:
@@ -162,7 +176,15 @@ def check_mutate_sparse(mutate_sparse: Callable) -> bool:
         share = float((wider != population).mean())
         problems.append(f"with fraction=0.3 it changed {share:.1%}: use the fraction argument.")
     problems += _rng_problems(mutate_sparse, population, result, sigma, 0.1)
-    return report(problems, "each individual gets N(0, sigma) noise on its own random 10%.")
+    loop = python_loop(mutate_sparse)
+    if loop and not problems:
+        problems.append(
+            f"the numbers are right, but mutate_sparse uses {loop}, and the exercise asks for "
+            "none (a Python step per weight is what made the second write-up's mutation slow). "
+            "Draw the whole mask at once, rng.random(population.shape) < fraction, and add "
+            "mask * sigma * rng.normal(size=population.shape)."
+        )
+    return report(problems, "each individual gets N(0, sigma²) noise on its own random 10%.")
 
 
 def check_mutate_output_layer(mutate_output_layer: Callable) -> bool:
@@ -201,4 +223,4 @@ def check_mutate_output_layer(mutate_output_layer: Callable) -> bool:
         if problems:
             return report([f"For layer sizes {sizes}, {p}" for p in problems], "")
     problems = _rng_problems(mutate_output_layer, population, result, sigma, sizes)
-    return report(problems, "only the output layer's W and b get N(0, sigma) noise.")
+    return report(problems, "only the output layer's W and b get N(0, sigma²) noise.")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..envs import Evaluation
-from . import call, fail, report
+from . import call, fail, not_an_array, python_loop, report
 
 
 def check_breed(breed: Callable) -> bool:
@@ -21,10 +21,10 @@ def check_breed(breed: Callable) -> bool:
             " The noise must have one row per child: shape (n_children, n_params), "
             "not parents.shape."
         )
+    if problem is None:
+        problem = not_an_array(children, "breed", "parents[picks] + noise is one.")
     if problem:
         return fail(problem)
-    if children is None:
-        return fail("breed returned None: did you forget the `return`?")
     children = np.asarray(children, dtype=float)
     if not np.array_equal(parents, before):
         return fail("breed changed `parents` in place; build new children instead (a + b, not +=).")
@@ -57,6 +57,17 @@ def check_breed(breed: Callable) -> bool:
             "parent at random: rng.integers(len(parents), size=n_children)."
         )
     counts = np.bincount(nearest.astype(int), minlength=5)
+    if counts[-1] == 0 and counts[:-1].min() >= 300:
+        return fail(
+            f"children per parent: {counts.tolist()}: the last parent is never chosen. "
+            "rng.integers(len(parents)) already draws 0 to len(parents) - 1 (it leaves out its "
+            "upper end), so do not subtract 1."
+        )
+    if counts[0] == 0 and counts[1:].min() >= 300:
+        return fail(
+            f"children per parent: {counts.tolist()}: the first parent, row 0, is never "
+            "chosen. Draw from 0: rng.integers(len(parents), size=n_children)."
+        )
     if counts.min() < 300:
         return fail(
             f"children per parent: {counts.tolist()}; each parent should be chosen "
@@ -65,19 +76,34 @@ def check_breed(breed: Callable) -> bool:
     again, _ = call(breed, parents, 2000, 0.5, np.random.default_rng(0))
     if again is None or not np.array_equal(np.asarray(again, dtype=float), children):
         return fail("the same rng seed gave different children: draw all randomness from `rng`.")
+    loop = python_loop(breed)
+    if loop:
+        return fail(
+            f"the children are right, but breed uses {loop}, and the exercise asks for none. "
+            "One rng.integers(len(parents), size=n_children) picks every child's parent, "
+            "parents[picks] copies them all, and one sigma * rng.normal(size=(n_children, "
+            "n_params)) mutates them all."
+        )
     return report([], "children are uniformly chosen parents plus N(0, sigma²) noise.")
 
 
 def _refit_from(true_fitness: np.ndarray, calls: list):
-    """A fake re-evaluation: each individual's true fitness, looked up by its first gene."""
+    """A fake re-evaluation: each individual's true fitness, looked up by its first gene.
+    Each call appends (number of rows, seed) to `calls`."""
 
     def refit_fn(population, seed):
-        calls.append(len(population))
-        ids = np.asarray(population)[:, 0].astype(int)
+        population = np.atleast_2d(population)  # one network's params count as one row
+        calls.append((len(population), seed))
+        ids = population[:, 0].astype(int)
         returns = true_fitness[ids][:, None].repeat(5, axis=1)
         return Evaluation(returns.mean(axis=1), returns, returns.size)
 
     return refit_fn
+
+
+def _same_seed(got, seed: int) -> bool:
+    """True if `got` is the integer `seed` (an int or a NumPy integer)."""
+    return isinstance(got, (int, np.integer)) and not isinstance(got, bool) and int(got) == seed
 
 
 def check_choose_elite(choose_elite: Callable) -> bool:
@@ -99,14 +125,52 @@ def check_choose_elite(choose_elite: Callable) -> bool:
         return fail("choose_elite returned None: did you forget the `return`?")
     if np.ndim(got) != 0:
         return fail(f"return one index (an int), not an array of shape {np.shape(got)}.")
+    if np.asarray(got).dtype.kind not in "iu":  # not an integer (bool is a kind of its own)
+        try:
+            shown, whole = f"{float(got):.4g}", float(got) == int(got)
+        except (TypeError, ValueError, OverflowError):
+            shown, whole = repr(got), False
+        if whole:
+            return fail(
+                f"you returned {float(got)!r}, a {type(got).__name__}; an index must be an integer "
+                "(NumPy refuses to index with a float): return candidates[i] as it is, or int(...)."
+            )
+        return fail(
+            f"you returned {shown}, which is not an index. Return the position of the "
+            "chosen individual in the population (an int), not its score."
+        )
     got = int(got)
-    if calls and calls[0] == 30:
+    if len(calls) > 1:
+        what = f"{len(calls)} times"
+        if all(n_rows == 1 for n_rows, _ in calls):
+            what = f"once per candidate ({len(calls)} calls of one row each)"
+        return fail(
+            f"you called refit_fn {what}; call it once, with all the candidates: "
+            "refit_fn(population[candidates], seed).fitness holds one score per candidate."
+        )
+    if calls and calls[0][0] == 30:
         return fail(
             "you re-evaluated the whole population; re-evaluate only the "
             "n_candidates fittest: population[candidates]."
         )
+    if calls and calls[0][0] != 8:
+        n_rows = calls[0][0]
+        return fail(
+            f"you re-evaluated {'only ' if n_rows < 8 else ''}{n_rows} candidates; take exactly "
+            "n_candidates = 8 of them: np.argsort(-fitness)[:n_candidates]."
+        )
+    if calls and not _same_seed(calls[0][1], 3):
+        return fail(
+            f"refit_fn got seed {calls[0][1]!r}, but choose_elite was given seed 3: pass on "
+            "the seed as it is, refit_fn(population[candidates], seed). The caller chooses "
+            "the fresh episodes."
+        )
     if got == expected:
         return report([], "the elite is the best of the top candidates on the fresh episodes.")
+    if got == int(top[np.argmin(true_fitness[top])]):
+        return fail(
+            "that candidate has the *lowest* re-evaluated score: np.argmax picks the highest."
+        )
     if got == int(top[0]):
         return fail(
             "that is the top *training* score: choose by the re-evaluated fitness "
@@ -116,11 +180,6 @@ def check_choose_elite(choose_elite: Callable) -> bool:
         return fail(
             f"you returned {got}, a position among the candidates; return the index "
             f"in the population: candidates[{got}]."
-        )
-    if calls and calls[0] == 7:
-        return fail(
-            "you re-evaluated only 7 candidates; take all n_candidates = 8 of them: "
-            "np.argsort(-fitness)[:n_candidates]."
         )
     if got == int(np.argmax(np.where(np.isin(np.arange(30), top), -np.inf, true_fitness))):
         return fail(

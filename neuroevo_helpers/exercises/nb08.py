@@ -3,14 +3,11 @@ seeds, and noise from a shared table. Each returns True or False and never raise
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
 from collections.abc import Callable
 
 import numpy as np
 
-from . import as_array, call, fail, report
+from . import as_array, call, fail, list_instead_of_array, python_loop, report
 
 
 def check_amdahl(amdahl: Callable) -> bool:
@@ -20,6 +17,11 @@ def check_amdahl(amdahl: Callable) -> bool:
         got, problem = call(amdahl, p, n)
         if problem:
             return fail(problem)
+        if isinstance(got, (list, tuple)):
+            return fail(
+                f"amdahl({p}, {n}) returned a {type(got).__name__}; for two numbers, return "
+                "one number, the speedup (and for two arrays, one array)."
+            )
         got, problem = as_array(got, "amdahl", ())
         if problem:
             return fail(f"{problem} For two numbers, return one number: the speedup.")
@@ -35,6 +37,11 @@ def check_amdahl(amdahl: Callable) -> bool:
                 f"amdahl({p}, {n}) gave {float(got):.3f}, the new *time* as a share of the "
                 "old; the speedup is 1 divided by it."
             )
+        if np.isclose(got, 1 / (1 - p) + p / n) if p < 1 else False:
+            return fail(
+                f"amdahl({p}, {n}) gave {float(got):.3f}: only (1 - p) is under the 1 /. The "
+                "whole new time, (1 - p) + p / n, goes in the denominator: 1 / ((1 - p) + p / n)."
+            )
         if np.isclose(got, 1 / (p + (1 - p) / n)):
             return fail(
                 f"amdahl({p}, {n}) gave {float(got):.3f}: p and 1 - p are swapped. p is the "
@@ -49,8 +56,24 @@ def check_amdahl(amdahl: Callable) -> bool:
             "but an array holds many answers. The formula needs no special cases: write it "
             "as one expression, and it works on numbers and arrays alike."
         )
+    if problem and ("scalar" in problem or "math" in problem):
+        return fail(
+            f"with NumPy arrays: {problem} The functions of Python's math module take one "
+            "number at a time; NumPy's operators (+, -, *, /, **) work on whole arrays, "
+            "element by element."
+        )
     if problem:
         return fail(f"with NumPy arrays: {problem}")
+    problem = list_instead_of_array(
+        got,
+        f"with NumPy arrays p={p.tolist()}, n={n.tolist()}, amdahl returned",
+        1 / ((1 - p) + p / n),
+    )
+    if problem:
+        return fail(
+            f"{problem} Array arithmetic gives one directly: 1 / ((1 - p) + p / n) works "
+            "element by element, with no loop or list."
+        )
     got, problem = as_array(got, "amdahl", (3,))
     if problem:
         return fail(f"with NumPy arrays p={p.tolist()}, n={n.tolist()}: {problem}")
@@ -75,12 +98,20 @@ def check_members_from_seeds(members_from_seeds: Callable) -> bool:
     eps = _noise(seeds, len(center))
     expected = center + sigma * np.concatenate([eps, -eps])
     got, problem = call(members_from_seeds, center.copy(), sigma, seeds.copy())
+    if problem and "NameError" in problem and "noise_from_seeds" in problem:
+        return fail(
+            f"{problem} noise_from_seeds is defined in section 5's first code cell (with "
+            "SeededES and ESWorker): run that cell (after the Setup cells), or define "
+            "noise_from_seeds here as that cell does, then run this cell again."
+        )
     if problem and "broadcast" in problem:
         return fail(
             f"{problem} The noise has the wrong number of columns: each eps needs one number "
             "per parameter, so make it with noise_from_seeds(seeds, len(center)) (here 5 "
             "parameters, 3 seeds)."
         )
+    if problem is None:
+        problem = list_instead_of_array(got, "members_from_seeds returned", expected)
     if problem is None:
         got, problem = as_array(got, "members_from_seeds")
     if problem:
@@ -124,17 +155,40 @@ def check_noise_from_table(noise_from_table: Callable) -> bool:
             "(4, 10) grid of indices, make offsets a column first, offsets[:, None] (shape "
             "(4, 1)), then add np.arange(n_params)."
         )
+    if problem and "only integer scalar arrays" in problem:
+        return fail(
+            f"{problem} A slice a:b takes one start, not an array of them. Build all the "
+            "indices at once, offsets[:, None] + np.arange(n_params) (shape (len(offsets), "
+            "n_params)), and index the table with that array."
+        )
     if problem and "out of bounds" in problem:
         return fail(
             f"{problem} The last offset, {offsets[-1]}, is the largest allowed for n_params="
             f"{n_params}: row i runs from offsets[i] to offsets[i] + n_params - 1."
         )
+    if problem is None and isinstance(got, (list, tuple)) and python_loop(noise_from_table):
+        problem = (
+            f"noise_from_table returned a {type(got).__name__} made with "
+            f"{python_loop(noise_from_table)}; the exercise asks for one NumPy array, without "
+            "a Python loop over the offsets. Build all the indices at once, offsets[:, None] "
+            "+ np.arange(n_params), and index the table once."
+        )
+    if problem is None:
+        problem = list_instead_of_array(got, "noise_from_table returned", expected)
     if problem is None:
         got, problem = as_array(got, "noise_from_table")
     if problem:
         return fail(problem)
     if got.shape != expected.shape:
-        return fail(f"expected shape {expected.shape} (len(offsets), n_params); got {got.shape}.")
+        hint = (
+            " The axes are swapped: one row per offset, so offsets[:, None] (a column) plus "
+            "np.arange(n_params) (a row)."
+            if got.shape == expected.shape[::-1]
+            else ""
+        )
+        return fail(
+            f"expected shape {expected.shape} (len(offsets), n_params); got {got.shape}.{hint}"
+        )
     if not np.allclose(got, expected):
         if np.allclose(got, expected[:, ::-1]):
             return fail("each row is reversed: index with offset + np.arange(n_params).")
@@ -153,7 +207,7 @@ def check_noise_from_table(noise_from_table: Callable) -> bool:
             "right for the first offsets, wrong for others: use the `offsets` and `n_params` "
             "you are given, not fixed numbers."
         )
-    loop = _python_loop(noise_from_table)
+    loop = python_loop(noise_from_table)
     if loop:
         return fail(
             f"the numbers are right, but the function uses {loop}: with thousands of offsets "
@@ -165,22 +219,3 @@ def check_noise_from_table(noise_from_table: Callable) -> bool:
         "one fancy-indexing operation gathers all the noise, and an offset (one integer) "
         "names a noise vector as well as a seed does.",
     )
-
-
-def _python_loop(fn: Callable) -> str | None:
-    """'a for loop' (or another loop) if `fn`'s own source has one; None if not, or if its
-    source cannot be read."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    kinds = {
-        ast.For: "a for loop",
-        ast.While: "a while loop",
-        ast.comprehension: "a loop inside a comprehension",
-    }
-    for node in ast.walk(tree):
-        for kind, name in kinds.items():
-            if isinstance(node, kind):
-                return name
-    return None
