@@ -102,6 +102,13 @@ def not_an_array(result, name: str, hint: str = "") -> str | None:
     return f"{problem} {hint}" if hint else problem
 
 
+def numpy_result(result, name: str, hint: str = "", shape: tuple | None = None):
+    """`not_an_array`, then `as_array`: the learner's result as a float array, or (None, what
+    is wrong). The checks of 00-05 that ask for an array use it."""
+    problem = not_an_array(result, name, hint)
+    return (None, problem) if problem else as_array(result, name, shape)
+
+
 # Shared by the checks of 06-09: list and shape-error hints.
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..network import MLP
-from . import as_array, call, fail, not_an_array, python_loop, report
+from . import call, fail, numpy_result, python_loop, report
 
 LAYER_SIZES = ((4, 16, 2), (6, 32, 32, 3), (3, 8, 1))
 
@@ -56,9 +56,9 @@ def check_flatten(flatten: Callable) -> bool:
                 "over them all, for W, b in layers, instead of unpacking a fixed number."
             )
         if error is None:
-            error = not_an_array(result, "flatten", "np.concatenate joins the pieces into one.")
-        if error is None:
-            result, error = as_array(result, "flatten")
+            result, error = numpy_result(
+                result, "flatten", "np.concatenate joins the pieces into one."
+            )
         if error:
             return fail(f"For layer sizes {sizes}: {error}")
         if result.shape != expected.shape:
@@ -102,9 +102,7 @@ def _mutate(fn: Callable, population: np.ndarray, *args) -> tuple[np.ndarray | N
             "(population + noise, or work on a population.copy()): parents must stay as they were."
         )
     if error is None:
-        error = not_an_array(result, fn.__name__)
-    if error is None:
-        result, error = as_array(result, fn.__name__)
+        result, error = numpy_result(result, fn.__name__)
     if error is None and result.shape != population.shape:
         error = f"{fn.__name__} returned shape {result.shape}; expected {population.shape}."
     return (None, error) if error else (result, None)

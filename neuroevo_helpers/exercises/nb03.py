@@ -9,7 +9,7 @@ import numpy as np
 
 from ..envs import policy_for_env
 from ..protocol import score_on_test
-from . import as_array, call, fail, not_an_array, python_loop, report
+from . import call, fail, numpy_result, python_loop, report
 
 
 def check_top_k(top_k) -> bool:
@@ -37,11 +37,9 @@ def check_top_k(top_k) -> bool:
                     )
                     break
         if problem is None:
-            problem = not_an_array(
+            got, problem = numpy_result(
                 got, "top_k", "Indexing the population with an array of row numbers gives one."
             )
-        if problem is None:
-            got, problem = as_array(got, "top_k")
         if problem:
             return fail(problem)
         if got.shape != (k, n_params):
@@ -151,11 +149,9 @@ def check_random_search(random_search) -> bool:
             f"your function returned {best}, one number (an index?): return the row itself, "
             "population[index]."
         )
-    problem = not_an_array(
+    best, problem = numpy_result(
         best, "your function", "population[np.argmax(fitness)] is the fittest network's row."
     )
-    if problem is None:
-        best, problem = as_array(best, "your function")
     if problem:
         return fail(problem)
     if best.shape != (policy.n_params,):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import as_array, call, fail, not_an_array, python_loop, report
+from . import call, fail, numpy_result, python_loop, report
 
 
 def _works_when_square(one_point_crossover: Callable) -> bool:
@@ -40,12 +40,10 @@ def check_one_point_crossover(one_point_crossover: Callable) -> bool:
     elif problem and "broadcast" in problem:
         problem += " Compare np.arange(n_params) with a *column* of cuts: cut[:, None]."
     if problem is None:
-        problem = not_an_array(
-            got, "one_point_crossover", "np.where(mask, mothers, fathers) is one."
-        )
-    if problem:
-        return fail(problem)
-    got, problem = as_array(got, "one_point_crossover", (n_children, n_params))
+        got, problem = numpy_result(
+            got, "one_point_crossover", "np.where(mask, mothers, fathers) is one.",
+            (n_children, n_params),
+        )  # fmt: skip
     if problem:
         return fail(problem)
     if not (np.all(mothers == 0) and np.all(fathers == 1)):
@@ -106,10 +104,9 @@ def check_uniform_reset(uniform_reset: Callable) -> bool:
         return fail(problem)
     if not np.all(population == 7.0):
         return fail("`population` was changed in place; return a new array (np.where makes one).")
-    problem = not_an_array(got, "uniform_reset", "np.where(mask, new_values, population) is one.")
-    if problem:
-        return fail(problem)
-    got, problem = as_array(got, "uniform_reset", population.shape)
+    got, problem = numpy_result(
+        got, "uniform_reset", "np.where(mask, new_values, population) is one.", population.shape
+    )
     if problem:
         return fail(problem)
     changed = got != 7.0
