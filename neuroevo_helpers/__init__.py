@@ -7,7 +7,9 @@ Importing it also registers the course's own toy env, `neuroevo_helpers/CyclicMD
 """
 
 from . import cyclic_mdp, protocol
+from .ars import ARS, RunningStats
 from .backends import JUDGE, describe_backends
+from .cmaes import CMAES, SepCMAES
 from .envs import (
     Evaluation,
     env_spec,
@@ -39,6 +41,8 @@ from .training import HELD_OUT_SEED, TrainResult, train
 cyclic_mdp.register()
 
 __all__ = [
+    "ARS",
+    "CMAES",
     "ES",
     "GA",
     "HELD_OUT_SEED",
@@ -66,6 +70,8 @@ __all__ = [
     "record_panels",
     "record_side_by_side",
     "relu",
+    "RunningStats",
+    "SepCMAES",
     "rollout",
     "show_gif",
     "sigmoid",

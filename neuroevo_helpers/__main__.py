@@ -24,7 +24,7 @@ import numpy as np
 from ._files import atomic_path
 from .agents import load_agent, save_agent
 from .backends import BACKENDS, JUDGE, choose_backend
-from .compare import BUDGETS, METHODS, compare, methods_for, threshold, tune
+from .compare import ALL_METHODS, BUDGETS, METHODS, compare, methods_for, threshold, tune
 from .envs import env_spec, evaluate
 from .gifs import median_episode_seed, record_panels, record_side_by_side
 from .protocol import N_TEST, TEST_SEED, generators, score_on_test, score_on_validation, seed_range
@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument(
         "--algo",
         choices=sorted(RECIPES),
-        help="training algorithm: ga (genetic algorithm) or es (evolution strategy); default ga",
+        help="training algorithm: ga (genetic algorithm), es (OpenAI-ES), cmaes (CMA-ES) or ars "
+        "(augmented random search); default ga",
     )
     record.add_argument(
         "--seed", type=int, default=0, help="seed for training and the recording (default: 0)"
@@ -167,10 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     versus.add_argument(
         "--methods",
         nargs="+",
-        choices=METHODS,
+        choices=ALL_METHODS,
         metavar="METHOD",
-        help=f"compare only these, from {', '.join(repr(m) for m in METHODS)} (default: all "
-        "that fit the env)",
+        help=f"compare only these, from {', '.join(repr(m) for m in ALL_METHODS)} (default: "
+        f"{', '.join(repr(m) for m in METHODS)}, those that fit the env)",
     )
     versus.add_argument(
         "--seeds", type=int, default=10, help="how many seeds per method (default: 10)"
@@ -365,7 +366,7 @@ def train_agent(args: argparse.Namespace):
         seconds=round(seconds, 1), backend=backend, validation_mean=result.best_fitness,
         validation_episodes=N_VALIDATION, test_mean=tested.fitness,
         test_std=float(tested.episode_returns.std()), test_episodes=100,
-        **{k: v for k, v in settings.items() if k != "hidden"}, **history,
+        **{k: v for k, v in settings.items() if k != "hidden" and v is not None}, **history,
         progression_generations=np.array([*stages, answer_generation]) + 1,  # from 1, as read
         progression_params=np.stack([*(result.snapshots[g] for g in stages), result.best_params]),
     )  # fmt: skip
@@ -415,8 +416,7 @@ def run_compare(args: argparse.Namespace) -> int:
         tuned = [
             tune(method, env_id, backend=args.backend)
             for env_id in args.env
-            for method in methods_for(env_id)
-            if args.methods is None or method in args.methods
+            for method in methods_for(env_id, args.methods or METHODS)
         ]
         for t in tuned:
             print(f"{t['env_id']:<12} {t['method']:<14} chose {t['settings']}", flush=True)

@@ -41,6 +41,10 @@ BUDGETS = {
 }
 THRESHOLDS = {"Pendulum-v1": -200.0}
 METHODS = ("random search", "GA", "ES", "REINFORCE")
+# 10_cma_es_and_ars's methods: run only when asked for (`methods=`), so 07's default is unchanged
+EXTRA_METHODS = ("CMA-ES", "ARS")
+ALL_METHODS = METHODS + EXTRA_METHODS
+RECIPE_KEYS = {"GA": "ga", "ES": "es", "CMA-ES": "cmaes", "ARS": "ars"}  # recipes.recipe's names
 REINFORCE_SETTINGS = dict(hidden=16, n_episodes=10, lr=0.01)
 RANDOM_SEARCH_SETTINGS = dict(hidden=16, pop_size=64, n_episodes=3)
 # What `tune` chose where it moved from the defaults above (assets/tuning.json); the GA's
@@ -61,9 +65,10 @@ def threshold(env_id: str) -> float:
     return float(value)
 
 
-def methods_for(env_id: str) -> tuple[str, ...]:
-    """REINFORCE here handles discrete actions only."""
-    return METHODS if policy_for_env(env_id).output == "argmax" else METHODS[:3]
+def methods_for(env_id: str, methods=METHODS) -> tuple[str, ...]:
+    """`methods` that can run on `env_id`: REINFORCE here handles discrete actions only."""
+    discrete = policy_for_env(env_id).output == "argmax"
+    return tuple(m for m in methods if discrete or m != "REINFORCE")
 
 
 class RandomSearch:
@@ -85,8 +90,8 @@ def settings_for(method: str, env_id: str) -> dict:
     Every method gets the same network: random search and REINFORCE scale observations
     wherever the GA's recipe does.
     """
-    if method in ("GA", "ES"):
-        return recipe(method.lower(), env_id)
+    if method in RECIPE_KEYS:
+        return recipe(RECIPE_KEYS[method], env_id)
     settings = RANDOM_SEARCH_SETTINGS if method == "random search" else REINFORCE_SETTINGS
     settings = {**settings, **TUNED.get((method, env_id), {})}
     return {**settings, "normalize": recipe("ga", env_id).get("normalize", False)}
@@ -160,6 +165,67 @@ def run(
     return record
 
 
+def run_full_budget(
+    method: str,
+    env_id: str,
+    seed: int,
+    settings: dict,
+    budget: int,
+    backend: str = "auto",
+    n_checks: int = 15,
+    n_validation: int = 50,
+    n_test: int = protocol.N_TEST,
+) -> dict:
+    """One run that trains for the whole budget, as `record` does (10_cma_es_and_ars).
+
+    At every `n_checks`-th of the budget, the candidate (latest center, or the generation's
+    best) is scored on the same `n_validation` validation episodes. Two stopping rules are
+    read from those scores alone, and each answer is then scored once on `n_test` test
+    episodes on gymnasium:
+
+    - "best": the best-validated candidate over the whole budget (ties: the newer one);
+    - "first pass": the first candidate whose validation score reached the threshold, as
+      `run` stops (None if none did). Its `seconds` are the training time until then.
+    """
+    goal = threshold(env_id)
+    rngs = protocol.generators(seed)
+    backend = choose_backend(env_id, backend)
+    step = _stepper(method, env_id, settings, rngs, backend)
+    record = {"method": method, "env_id": env_id, "seed": seed, "budget": budget}
+    record |= {"backend": backend, "settings": settings, "validation": []}
+    start, env_steps, next_check, checking = time.perf_counter(), 0, budget / n_checks, 0.0
+    best, first = None, None  # (params, validation score, env steps, seconds)
+    while env_steps < budget:
+        params, _, policy, used = step()
+        env_steps += used
+        if env_steps >= next_check or env_steps >= budget:
+            next_check += budget / n_checks
+            began = time.perf_counter()
+            checked = float(protocol.score_on_validation(
+                policy, params, env_id, n_validation, backend=backend).fitness)  # fmt: skip
+            checking += time.perf_counter() - began
+            record["validation"].append([env_steps, checked])
+            now = (params, checked, env_steps, time.perf_counter() - start - checking)
+            if best is None or checked >= best[1]:
+                best = now
+            if first is None and checked >= goal:
+                first = now
+    record["seconds"] = time.perf_counter() - start - checking  # training only
+    for rule, chosen in (("best", best), ("first pass", first)):
+        if chosen is None:
+            record[rule] = None
+            continue
+        tested = protocol.score_on_test(policy, chosen[0], env_id, n_test).episode_returns
+        record[rule] = {
+            "validation": chosen[1], "env_steps": chosen[2], "seconds": chosen[3],
+            "test": float(tested.mean()),
+            "test_sem": float(tested.std(ddof=1) / np.sqrt(len(tested))),
+            "test_passed": bool(protocol.solved(tested, goal)),
+            "params": [float(v) for v in chosen[0]],
+        }  # fmt: skip
+    return record
+
+
 def _stepper(method: str, env_id: str, settings: dict, rngs: protocol.Generators, backend: str):
     """A function that runs one generation (or update): -> (candidate, its training score,
     policy, env steps). Each purpose draws from its own generator in `rngs`."""
@@ -187,7 +253,7 @@ def _stepper(method: str, env_id: str, settings: dict, rngs: protocol.Generators
         refit_fn = None
     else:
         policy, strategy, fitness_fn, refit_fn = build(
-            method.lower(), env_id, settings, rngs.noise, backend, init_rng=rngs.init
+            RECIPE_KEYS[method], env_id, settings, rngs.noise, backend, init_rng=rngs.init
         )
 
     def generation():
@@ -208,12 +274,12 @@ def compare(
 ) -> dict:
     """Every method (or those in `methods`) on every env from every seed, training on
     `backend`; written to `out` as JSON if given. A progress bar counts the runs."""
-    unknown = sorted(set(methods or ()) - set(METHODS))
+    unknown = sorted(set(methods or ()) - set(ALL_METHODS))
     if unknown:
-        raise ValueError(f"Unknown methods {unknown}; choose from {list(METHODS)}.")
+        raise ValueError(f"Unknown methods {unknown}; choose from {list(ALL_METHODS)}.")
     seeds = list(seeds)
-    todo = [(env_id, method) for env_id in env_ids for method in methods_for(env_id)
-            if methods is None or method in methods]  # fmt: skip
+    todo = [(env_id, method) for env_id in env_ids
+            for method in methods_for(env_id, methods or METHODS)]  # fmt: skip
     results = {"runs": [], "settings": {}, "budgets": {}, "thresholds": {}}
     from .progress import progress_bar  # here: `import neuroevo_helpers` stays light
 
@@ -243,6 +309,10 @@ TUNING_GRIDS = {
     "GA": [dict(sigma=s) for s in (0.1, 0.3, 1.0, 3.0)],
     "ES": [dict(sigma=s, lr=lr) for s, lr in ((0.1, 0.1), (0.2, 0.1), (0.5, 0.3), (1.0, 1.0))],
     "REINFORCE": [dict(lr=lr) for lr in (0.01, 0.03, 0.1, 0.3)],
+    "CMA-ES": [dict(sigma=s) for s in (0.5, 1.0, 2.0, 4.0)],
+    "ARS": [
+        dict(step_size=a, noise=v) for a, v in ((0.02, 0.03), (0.05, 0.1), (0.1, 0.3), (0.3, 1.0))
+    ],
 }
 
 
@@ -329,7 +399,7 @@ def summarize(results: dict, env_id: str, methods=None) -> dict[str, Summary]:
 
 def _runs_by_method(results: dict, env_id: str, methods=None):
     """(method, its runs on env_id) for each method (default: all that fit) that has runs."""
-    for method in methods or methods_for(env_id):
+    for method in methods or methods_for(env_id, ALL_METHODS):
         runs = [r for r in results["runs"] if r["env_id"] == env_id and r["method"] == method]
         if runs:
             yield method, runs

@@ -155,6 +155,9 @@ class Evaluation(NamedTuple):
     fitness: np.ndarray  # (pop_size,) mean return per individual; a float for one vector
     episode_returns: np.ndarray  # (pop_size, n_episodes), or (n_episodes,) for one vector
     n_steps: int  # env steps that counted (none after an episode's end)
+    # (3, n_obs): the count, sum and sum of squares of the observations the networks acted
+    # on (ARS's running normalisation learns from them); None from evaluate_one_by_one
+    obs_moments: np.ndarray | None = None
 
 
 def evaluate(
@@ -194,12 +197,13 @@ def evaluate(
         shares = processes.share(
             _play, policy, population, spec, n_episodes, seed, max_episode_steps, n_workers
         )
-        returns, n_steps = np.concatenate([r for r, _ in shares]), sum(n for _, n in shares)
+        returns = np.concatenate([r for r, _, _ in shares])
+        n_steps, moments = sum(n for _, n, _ in shares), sum(m for _, _, m in shares)
     else:
-        returns, n_steps = _play(
+        returns, n_steps, moments = _play(
             policy, population, env_id, n_episodes, seed, max_episode_steps, chosen
         )
-    return _evaluation(returns, int(n_steps), single)
+    return _evaluation(returns, int(n_steps), single, moments)
 
 
 def _play(
@@ -210,8 +214,9 @@ def _play(
     seed: int,
     max_episode_steps: int | None,
     backend: str,
-) -> tuple[np.ndarray, int]:
-    """`evaluate`'s loop on checked inputs: `(returns (pop_size, n_episodes), n_steps)`."""
+) -> tuple[np.ndarray, int, np.ndarray]:
+    """`evaluate`'s loop on checked inputs: `(returns (pop_size, n_episodes), n_steps,
+    obs_moments)`."""
     pop_size, n_envs = population.shape[0], population.shape[0] * n_episodes
     env = make_copies(backend, env_id, n_envs, max_episode_steps)
     try:
@@ -224,7 +229,11 @@ def _play(
             actions[:] = np.clip(0, space.low, space.high)
         act = policy._actor(population)  # checked above: no checks at every step
         alive = np.ones(pop_size, dtype=bool)
+        moments = np.zeros((3, policy.layer_sizes[0]))
         while running.any():
+            seen = obs.reshape(n_envs, -1)[running]
+            moments[0] += len(seen)
+            moments[1:] += seen.sum(axis=0), np.sum(seen**2, axis=0)
             obs = obs.reshape(pop_size, n_episodes, -1)  # row i is seen by network i
             actions[alive] = act(alive, obs[alive])  # one batched pass, networks still playing
             obs, reward, terminated, truncated = env.step(
@@ -236,7 +245,7 @@ def _play(
             alive = running.reshape(pop_size, n_episodes).any(axis=1)
     finally:
         env.close()
-    return returns.reshape(pop_size, n_episodes), int(n_steps)
+    return returns.reshape(pop_size, n_episodes), int(n_steps), moments
 
 
 def evaluate_one_by_one(
@@ -272,11 +281,11 @@ def evaluate_one_by_one(
     return _evaluation(returns, n_steps, single)
 
 
-def _evaluation(returns: np.ndarray, n_steps: int, single: bool) -> Evaluation:
+def _evaluation(returns: np.ndarray, n_steps: int, single: bool, moments=None) -> Evaluation:
     """Package `(pop_size, n_episodes)` returns; for one params vector, drop the population axis."""
     if single:
-        return Evaluation(float(returns[0].mean()), returns[0], n_steps)
-    return Evaluation(returns.mean(axis=1), returns, n_steps)
+        return Evaluation(float(returns[0].mean()), returns[0], n_steps, moments)
+    return Evaluation(returns.mean(axis=1), returns, n_steps, moments)
 
 
 def check_policy_fits(policy: MLP, obs_space, act_space, env_id: str) -> None:

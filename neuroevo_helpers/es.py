@@ -55,6 +55,21 @@ def _chi2_two_sided(x: float, df: int) -> float:
     return float(min(1.0, 2 * min(stats.chi2.sf(x, df), stats.chi2.cdf(x, df))))
 
 
+def _told(population, fitness, pop_size: int, n_params: int) -> tuple[np.ndarray, np.ndarray]:
+    """What `tell` was given, as float arrays, checked: a population like ask()'s and one
+    finite fitness per row (ES, CMA-ES and ARS share this check)."""
+    population, fitness = np.asarray(population, dtype=float), np.asarray(fitness, dtype=float)
+    expected = (pop_size, n_params)
+    if population.shape != expected or fitness.shape != expected[:1]:
+        raise ValueError(
+            f"tell expects a population like ask()'s {expected} and one fitness per "
+            f"individual ({pop_size},); got {population.shape} and {fitness.shape}."
+        )
+    if not (np.all(np.isfinite(population)) and np.all(np.isfinite(fitness))):
+        raise ValueError("tell got NaN or infinite values in the population or the fitness.")
+    return population, fitness
+
+
 def centered_ranks(fitness: np.ndarray) -> np.ndarray:
     """Fitness replaced by its rank, scaled to [-0.5, 0.5] (the worst gets -0.5).
 
@@ -142,15 +157,7 @@ class ES:
         """
         given = np.asarray(population)
         precision = np.finfo(given.dtype if given.dtype.kind == "f" else float).eps
-        population, fitness = np.asarray(population, dtype=float), np.asarray(fitness, dtype=float)
-        expected = (self.pop_size, len(self.center))
-        if population.shape != expected or fitness.shape != expected[:1]:
-            raise ValueError(
-                f"tell expects a population like ask()'s {expected} and one fitness per "
-                f"individual ({self.pop_size},); got {population.shape} and {fitness.shape}."
-            )
-        if not (np.all(np.isfinite(population)) and np.all(np.isfinite(fitness))):
-            raise ValueError("tell got NaN or infinite values in the population or the fitness.")
+        population, fitness = _told(population, fitness, self.pop_size, len(self.center))
         noise = (population - self.center) / self.sigma  # (pop_size, n_params)
         self._check_noise(noise, self._rounding(precision, noise))
         weights = centered_ranks(fitness) if self.rank_shaping else fitness - fitness.mean()

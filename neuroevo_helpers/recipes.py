@@ -17,6 +17,8 @@ import dataclasses
 
 import numpy as np
 
+from .ars import ARS
+from .cmaes import CMAES, SepCMAES
 from .envs import evaluate, observation_stats, policy_for_env
 from .es import ES
 from .ga import GA
@@ -61,11 +63,60 @@ ES_RECIPES = {
 }  # fmt: skip
 ES_FALLBACK = dict(hidden=32, pop_size=50, sigma=0.1, lr=0.05, n_episodes=3, n_generations=100)
 
-RECIPES = {"ga": (GA_RECIPES, GA_FALLBACK), "es": (ES_RECIPES, ES_FALLBACK)}
+# 10_cma_es_and_ars. CMA-ES adapts sigma itself: the recipe sets where it starts.
+# `pop_size` None: the tutorial's 4 + 3 ln(n_params).
+CMAES_RECIPES = {
+    "CartPole-v1": dict(hidden=16, pop_size=None, sigma=1.0, n_episodes=3, n_generations=40),
+    "Acrobot-v1": dict(hidden=16, pop_size=None, sigma=1.0, n_episodes=3, n_generations=60),
+    "MountainCar-v0": dict(
+        hidden=16, normalize=True, pop_size=None, sigma=1.0, n_episodes=3, n_generations=100
+    ),
+    "Pendulum-v1": dict(
+        hidden=16, normalize=True, pop_size=None, sigma=2.0, n_episodes=3, n_generations=300
+    ),
+    # 2,000-odd parameters: the diagonal variant (sep-CMA-ES), O(n) per sample
+    "LunarLanderContinuous-v3": dict(
+        hidden=(32, 32), normalize="random episodes", obs_episodes=30, pop_size=64,
+        sigma=0.1, n_episodes=5, n_generations=300, diagonal=True,
+    ),
+}  # fmt: skip
+CMAES_FALLBACK = dict(hidden=16, pop_size=None, sigma=1.0, n_episodes=3, n_generations=100)
+
+# ARS V2-t: `hidden=()` is a linear policy, started from zeros as in Mania et al.; observations
+# are normalised by ARS's running statistics (`obs_norm`), so never by `normalize`.
+ARS_RECIPES = {
+    "CartPole-v1": dict(
+        hidden=(), n_directions=8, n_top=4, step_size=0.02, noise=0.03, n_episodes=1,
+        n_generations=40, obs_norm=True,
+    ),
+    "Acrobot-v1": dict(
+        hidden=(), n_directions=8, n_top=4, step_size=0.02, noise=0.03, n_episodes=1,
+        n_generations=100, obs_norm=True,
+    ),
+    "Pendulum-v1": dict(
+        hidden=16, n_directions=32, n_top=16, step_size=0.02, noise=0.05, n_episodes=3,
+        n_generations=300, obs_norm=True,
+    ),
+    "LunarLanderContinuous-v3": dict(
+        hidden=(32, 32), n_directions=32, n_top=16, step_size=0.02, noise=0.03,
+        n_episodes=3, n_generations=300, obs_norm=True,
+    ),
+}  # fmt: skip
+ARS_FALLBACK = dict(
+    hidden=(), n_directions=16, n_top=8, step_size=0.02, noise=0.03, n_episodes=1,
+    n_generations=100, obs_norm=True,
+)  # fmt: skip
+
+RECIPES = {
+    "ga": (GA_RECIPES, GA_FALLBACK),
+    "es": (ES_RECIPES, ES_FALLBACK),
+    "cmaes": (CMAES_RECIPES, CMAES_FALLBACK),
+    "ars": (ARS_RECIPES, ARS_FALLBACK),
+}
 
 
 def recipe(algo: str, env_id: str) -> dict:
-    """A copy of the default settings of `algo` ('ga' or 'es') for `env_id`."""
+    """A copy of the default settings of `algo` ('ga', 'es', 'cmaes' or 'ars') for `env_id`."""
     if algo not in RECIPES:
         raise ValueError(f"Unknown algorithm {algo!r}; choose one of {sorted(RECIPES)}.")
     recipes, fallback = RECIPES[algo]
@@ -87,8 +138,34 @@ def build(
     default `rng` too; `protocol.generators(seed)` gives one generator per purpose). The
     episodes run on `backend` (see `nh.evaluate`).
     """
+    if algo not in RECIPES:
+        raise ValueError(f"Unknown algorithm {algo!r}; choose one of {sorted(RECIPES)}.")
     policy = policy_for(env_id, settings)
     init_rng = rng if init_rng is None else init_rng
+    fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"], backend)
+    if algo == "ars":
+        if settings.get("obs_norm", True) and settings.get("normalize", False):
+            raise ValueError(
+                "ARS with obs_norm=True normalises observations itself: drop normalize."
+            )
+        linear = len(policy.layer_sizes) == 2  # from zeros, as in Mania et al.
+        center = np.zeros(policy.n_params) if linear else policy.init_params(init_rng)
+        strategy = ARS(
+            center, settings["n_directions"], settings["n_top"], settings["step_size"],
+            settings["noise"], rng, policy=policy if settings.get("obs_norm", True) else None,
+        )  # fmt: skip
+        play = fitness_fn
+
+        def fitness_fn(population, seed):  # the states it saw shape the next normalisation
+            result = play(population, seed)
+            strategy.observe(result.obs_moments)
+            return result
+
+        return policy, strategy, fitness_fn, None
+    if algo == "cmaes":
+        kind = SepCMAES if settings.get("diagonal", False) else CMAES
+        strategy = kind(policy.init_params(init_rng), settings["sigma"], rng, settings["pop_size"])
+        return policy, strategy, fitness_fn, None
     if algo == "ga":
         strategy = GA(
             policy.init_params(init_rng, settings["pop_size"]),
@@ -105,7 +182,6 @@ def build(
             rng,
             mirrored=settings.get("mirrored", True),
         )
-    fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"], backend)
     reevaluate = settings.get("reevaluate", 0)
     refit_fn = episodes_fn(policy, env_id, reevaluate, backend) if reevaluate > 0 else None
     return policy, strategy, fitness_fn, refit_fn

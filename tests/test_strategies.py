@@ -1,9 +1,21 @@
-"""Every ask/tell strategy (GA and ES) on the same tests: one training loop drives both."""
+"""Every ask/tell strategy (GA, ES, CMA-ES, sep-CMA-ES, ARS) on the same tests: one
+training loop drives them all."""
 
 import numpy as np
 import pytest
 
-from neuroevo_helpers import ES, GA, Evaluation, centered_ranks, evaluate, policy_for_env, train
+from neuroevo_helpers import (
+    ARS,
+    CMAES,
+    ES,
+    GA,
+    Evaluation,
+    SepCMAES,
+    centered_ranks,
+    evaluate,
+    policy_for_env,
+    train,
+)
 
 
 def sphere(population, seed):
@@ -13,15 +25,22 @@ def sphere(population, seed):
     return Evaluation(returns.mean(axis=1), returns, returns.size)
 
 
+KINDS = ["ga", "es", "cmaes", "sepcmaes", "ars"]
+
+
 def make(kind, seed=0, n_params=6):
     rng = np.random.default_rng(seed)
     start = np.zeros(n_params)
     if kind == "ga":
         return GA(start + rng.normal(0, 0.5, size=(40, n_params)), 8, 0.1, rng), rng
+    if kind in ("cmaes", "sepcmaes"):
+        return (CMAES if kind == "cmaes" else SepCMAES)(start, 0.5, rng, pop_size=40), rng
+    if kind == "ars":
+        return ARS(start, 20, 10, 0.05, 0.05, rng), rng
     return ES(start, pop_size=40, sigma=0.1, lr=0.05, rng=rng), rng
 
 
-@pytest.mark.parametrize("kind", ["ga", "es"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_shapes_improvement_and_same_seed_same_numbers(kind):
     runs = []
     for _ in range(2):
@@ -34,7 +53,7 @@ def test_shapes_improvement_and_same_seed_same_numbers(kind):
     np.testing.assert_allclose(runs[0].best_params, 1.0, atol=0.15)
 
 
-@pytest.mark.parametrize("kind", ["ga", "es"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_resume_gives_exactly_the_uninterrupted_numbers(kind, tmp_path):
     full_strategy, rng = make(kind, seed=7)
     full = train(full_strategy, sphere, 8, rng, progress=False)
