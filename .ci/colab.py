@@ -23,7 +23,10 @@ CLONE = "/content/course"
 # What Colab does not already have (it has numpy, matplotlib, pillow, tqdm, ipywidgets).
 # Each must appear, exactly, in pyproject.toml's dependencies (tests/test_colab.py checks).
 COLAB_NEEDS = ['"gymnasium[classic-control,box2d]>=1.4"', '"imageio>=2.34"']
-EXTRA_NEEDS = {"08_scaling_up.ipynb": ['"ray>=2.9"']}  # the dev extra's, where a notebook needs it
+EXTRA_NEEDS = {  # the dev extra's, where a notebook needs it
+    "08_scaling_up.ipynb": ['"ray>=2.9"'],
+    "10_cma_es_and_ars.ipynb": ['"cma>=4.0"'],
+}
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 MARK = "# Colab only:"
 

@@ -29,7 +29,12 @@ def default_pop_size(n_params: int) -> int:
 
 
 class CMAES:
-    """CMA-ES; all state is explicit, so a run can be saved and resumed like the GA's."""
+    """CMA-ES; all state is explicit, so a run can be saved and resumed like the GA's.
+
+    `pop_size` None: the tutorial's default. `active=False` drops the negative weights (the
+    worst samples then play no part in the covariance update), as the tutorial's basic
+    algorithm and 10_cma_es_and_ars's from-scratch version do.
+    """
 
     diagonal = False  # SepCMAES: True
 
@@ -39,6 +44,8 @@ class CMAES:
         sigma: float,
         rng: np.random.Generator,
         pop_size: int | None = None,
+        *,
+        active: bool = True,
     ) -> None:
         center = np.array(center, dtype=float)  # a copy: the caller's array stays
         if center.ndim != 1 or center.size < 2 or not np.all(np.isfinite(center)):
@@ -56,6 +63,7 @@ class CMAES:
                 f"pop_size must be >= 4 (the best half moves the center); got {pop_size}."
             )
         self.center, self.sigma, self.rng = center, float(sigma), rng
+        self.active = bool(active) and not self.diagonal
         self.pop_size, self.generation = int(pop_size), 0
         self._set_constants(n)
         self.p_sigma, self.p_c = np.zeros(n), np.zeros(n)
@@ -84,7 +92,7 @@ class CMAES:
             c_mu = min(1 - c1, c_mu * (n + 2) / 3)
         self.c1, self.c_mu = c1, c_mu
         weights = np.where(raw > 0, raw / pos.sum(), 0.0)
-        if not self.diagonal and neg.size:  # active CMA: the worst samples shrink C
+        if self.active and neg.size:  # active CMA: the worst samples shrink C
             scale = min(
                 1 + c1 / c_mu,  # alpha_mu^-
                 1 + 2 * mu_eff_neg / (self.mu_eff + 2),  # alpha_mu_eff^-

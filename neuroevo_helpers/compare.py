@@ -226,6 +226,25 @@ def run_full_budget(
     return record
 
 
+def full_budget_runs(
+    variants: dict, env_id: str, seeds, budget: int, out: Path, command: str, backend="auto"
+) -> dict:
+    """`run_full_budget` for every variant (name -> (method, settings)) from every seed,
+    written to `out` as JSON with the `command` that made it (10_cma_es_and_ars)."""
+    todo = [(name, seed) for name in variants for seed in seeds]
+    runs = {name: [] for name in variants}
+    from .progress import progress_bar  # here: `import neuroevo_helpers` stays light
+
+    for name, seed in progress_bar(todo, desc=f"{env_id}: {len(variants)} variants x "
+                                   f"{len(list(seeds))} seeds", unit="run"):  # fmt: skip
+        method, settings = variants[name]
+        runs[name].append(run_full_budget(method, env_id, seed, settings, budget, backend))
+    results = {"command": command, "env_id": env_id, "budget": budget, "runs": runs}
+    with atomic_path(Path(out)) as tmp:
+        tmp.write_text(json.dumps(results, indent=1))
+    return results
+
+
 def _stepper(method: str, env_id: str, settings: dict, rngs: protocol.Generators, backend: str):
     """A function that runs one generation (or update): -> (candidate, its training score,
     policy, env steps). Each purpose draws from its own generator in `rngs`."""

@@ -63,16 +63,18 @@ ES_RECIPES = {
 }  # fmt: skip
 ES_FALLBACK = dict(hidden=32, pop_size=50, sigma=0.1, lr=0.05, n_episodes=3, n_generations=100)
 
-# 10_cma_es_and_ars. CMA-ES adapts sigma itself: the recipe sets where it starts.
+# 10_cma_es_and_ars. CMA-ES adapts sigma itself: the recipe sets where it starts. On CartPole,
+# Acrobot and Pendulum, CMA-ES's sigma and ARS's step_size and noise were tuned like the
+# others' (`compare.tune`, seeds 1000-1002; assets/10_tuning.json).
 # `pop_size` None: the tutorial's 4 + 3 ln(n_params).
 CMAES_RECIPES = {
-    "CartPole-v1": dict(hidden=16, pop_size=None, sigma=1.0, n_episodes=3, n_generations=40),
-    "Acrobot-v1": dict(hidden=16, pop_size=None, sigma=1.0, n_episodes=3, n_generations=60),
+    "CartPole-v1": dict(hidden=16, pop_size=None, sigma=2.0, n_episodes=3, n_generations=40),
+    "Acrobot-v1": dict(hidden=16, pop_size=None, sigma=0.5, n_episodes=3, n_generations=60),
     "MountainCar-v0": dict(
         hidden=16, normalize=True, pop_size=None, sigma=1.0, n_episodes=3, n_generations=100
     ),
     "Pendulum-v1": dict(
-        hidden=16, normalize=True, pop_size=None, sigma=2.0, n_episodes=3, n_generations=300
+        hidden=16, normalize=True, pop_size=None, sigma=4.0, n_episodes=3, n_generations=300
     ),
     # 2,000-odd parameters: the diagonal variant (sep-CMA-ES), O(n) per sample
     "LunarLanderContinuous-v3": dict(
@@ -86,15 +88,15 @@ CMAES_FALLBACK = dict(hidden=16, pop_size=None, sigma=1.0, n_episodes=3, n_gener
 # are normalised by ARS's running statistics (`obs_norm`), so never by `normalize`.
 ARS_RECIPES = {
     "CartPole-v1": dict(
-        hidden=(), n_directions=8, n_top=4, step_size=0.02, noise=0.03, n_episodes=1,
+        hidden=(), n_directions=8, n_top=4, step_size=0.05, noise=0.1, n_episodes=1,
         n_generations=40, obs_norm=True,
     ),
     "Acrobot-v1": dict(
-        hidden=(), n_directions=8, n_top=4, step_size=0.02, noise=0.03, n_episodes=1,
+        hidden=(), n_directions=8, n_top=4, step_size=0.3, noise=1.0, n_episodes=1,
         n_generations=100, obs_norm=True,
     ),
     "Pendulum-v1": dict(
-        hidden=16, n_directions=32, n_top=16, step_size=0.02, noise=0.05, n_episodes=3,
+        hidden=16, n_directions=32, n_top=16, step_size=0.3, noise=1.0, n_episodes=3,
         n_generations=300, obs_norm=True,
     ),
     "LunarLanderContinuous-v3": dict(
@@ -164,7 +166,10 @@ def build(
         return policy, strategy, fitness_fn, None
     if algo == "cmaes":
         kind = SepCMAES if settings.get("diagonal", False) else CMAES
-        strategy = kind(policy.init_params(init_rng), settings["sigma"], rng, settings["pop_size"])
+        strategy = kind(
+            policy.init_params(init_rng), settings["sigma"], rng, settings["pop_size"],
+            active=settings.get("active", True),
+        )  # fmt: skip
         return policy, strategy, fitness_fn, None
     if algo == "ga":
         strategy = GA(

@@ -139,3 +139,9 @@ def test_bad_input_is_explained():
         strategy.tell(x, np.zeros(len(x) - 1))
     with pytest.raises(ValueError, match="NaN or infinite"):
         strategy.tell(x, np.full(len(x), np.nan))
+
+
+def test_active_false_is_the_tutorials_basic_algorithm():
+    basic = CMAES(np.zeros(10), 1.0, np.random.default_rng(0), active=False)
+    assert np.all(basic.weights >= 0) and np.isclose(basic.weights.sum(), 1)
+    assert SepCMAES(np.zeros(10), 1.0, np.random.default_rng(0)).active is False
