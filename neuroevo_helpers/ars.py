@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .es import _mirror_gap, _told
-from .network import MLP, _check_count
+from .network import MLP, _check_count, _check_positive
 
 
 class RunningStats:
@@ -91,9 +91,8 @@ class ARS:
                 f"n_top keeps the best of the n_directions directions, so it must be <= "
                 f"n_directions={n_directions}; got {n_top}."
             )
-        for name, value in (("step_size", step_size), ("noise", noise)):
-            if not (np.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a positive number, e.g. 0.02; got {value!r}.")
+        _check_positive("step_size", step_size, 0.02)
+        _check_positive("noise", noise, 0.03)
         if policy is not None:
             if not isinstance(policy, MLP) or policy.n_params != theta.size:
                 raise ValueError(

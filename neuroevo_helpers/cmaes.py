@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .es import _told
-from .network import _check_count
+from .network import _check_count, _check_positive
 
 
 def default_pop_size(n_params: int) -> int:
@@ -53,8 +53,7 @@ class CMAES:
                 f"center must be one finite parameter vector (n_params,) with n_params >= 2; "
                 f"got shape {center.shape}. Make one with policy.init_params(rng)."
             )
-        if not (np.isfinite(sigma) and sigma > 0):
-            raise ValueError(f"sigma must be a positive number, e.g. 0.5; got {sigma!r}.")
+        _check_positive("sigma", sigma, 0.5)
         n = center.size
         pop_size = default_pop_size(n) if pop_size is None else pop_size
         _check_count("pop_size", pop_size)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .network import _check_count
+from .network import _check_count, _check_positive
 
 
 def _chi2_upper(x: float, df: int) -> float:
@@ -129,9 +129,8 @@ class ES:
                 f"mirrored sampling evaluates each noise vector as +eps and -eps, so pop_size "
                 f"must be even; got {pop_size}. Use {pop_size + 1}, or mirrored=False."
             )
-        for name, value in (("sigma", sigma), ("lr", lr)):
-            if not (np.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a positive number, e.g. 0.1; got {value!r}.")
+        _check_positive("sigma", sigma, 0.1)
+        _check_positive("lr", lr, 0.1)
         if not (np.isfinite(weight_decay) and weight_decay >= 0):
             raise ValueError(f"weight_decay must be >= 0, e.g. 0.005; got {weight_decay!r}.")
         self.center, self.rng = center, rng

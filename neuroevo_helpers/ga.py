@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .network import _check_count
+from .network import _check_count, _check_positive
 
 
 class GA:
@@ -41,8 +41,7 @@ class GA:
                 f"need 1 <= n_parents <= pop_size and 0 <= n_elite < pop_size; got "
                 f"n_parents={n_parents}, n_elite={n_elite}, pop_size={len(population)}."
             )
-        if not (np.isfinite(sigma) and sigma > 0):
-            raise ValueError(f"sigma must be a positive number, e.g. 0.02; got {sigma!r}.")
+        _check_positive("sigma", sigma, 0.02)
         self.population, self.rng = population, rng
         self.n_parents, self.sigma, self.n_elite = int(n_parents), float(sigma), int(n_elite)
         self.generation = 0

@@ -236,6 +236,16 @@ def _check_count(name: str, value: int) -> None:
         raise ValueError(f"{name} must be a whole number >= 1; got {value!r}.")
 
 
+def _check_positive(name: str, value, example: float) -> None:
+    """Raise a clear error unless `value` is a finite number > 0 (`example`: a sensible one)."""
+    try:
+        ok = bool(np.isfinite(value) and value > 0)
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be a positive number, e.g. {example}; got {value!r}.")
+
+
 def _check_seed(seed: int) -> int:
     """A seed as a Python int (NumPy integers welcome), or a clear error."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:

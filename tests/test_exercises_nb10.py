@@ -32,6 +32,12 @@ def test_new_sigma(capsys):
         "one number": lambda s, p, c, d: s * np.exp(c / d * (p / chi(len(p)) - 1)),
         "not written yet": lambda s, p, c, d: (_ for _ in ()).throw(NotImplementedError),
         "forget the `return`": lambda s, p, c, d: None,
+        "sign is flipped": lambda s, p, c, d: (
+            s * np.exp(c / d * (1 - np.linalg.norm(p) / chi(len(p))))
+        ),
+        "exp is missing": lambda s, p, c, d: s * (c / d * (np.linalg.norm(p) / chi(len(p)) - 1)),
+        "linearised": lambda s, p, c, d: s * (1 + c / d * (np.linalg.norm(p) / chi(len(p)) - 1)),
+        "as a ratio": lambda s, p, c, d: s * np.exp(c * d * (np.linalg.norm(p) / chi(len(p)) - 1)),
     }
     for words, wrong in slips.items():
         assert not check_new_sigma(wrong)
@@ -43,6 +49,19 @@ def test_new_sigma(capsys):
 
     assert not check_new_sigma(in_place)
     assert "in place" in capsys.readouterr().out
+
+    from scipy.special import gammaln
+
+    def exact(s, p, c, d):  # the exact E||N(0, I)||, or the approximation without its last term
+        n = len(p)
+        expected = np.sqrt(2) * np.exp(gammaln((n + 1) / 2) - gammaln(n / 2))
+        return np.array([s * np.exp(c / d * (np.linalg.norm(p) / expected - 1))])
+
+    def shorter(s, p, c, d):
+        n = len(p)
+        return s * np.exp(c / d * (np.linalg.norm(p) / (np.sqrt(n) * (1 - 1 / (4 * n))) - 1))
+
+    assert check_new_sigma(exact) and check_new_sigma(shorter)  # a (1,) array is one number
 
 
 def test_top_directions(capsys):
@@ -82,6 +101,11 @@ def test_ars_step(capsys):
         "ddof": "ddof=1",
         "divide by N": "divide by b",
         "sign": "*towards*",
+        "all directions, over b": "take sigma_R from their 2b returns",
+        "all directions, top sigma": "the same ones whose returns give sigma_R",
+        "first b": "deltas[:b]",
+        "std of differences": "not of their differences",
+        "std of plus": "not r_plus alone",
     }.items():
         assert not check_ars_step(lambda *a, slip=slip: _ars_step(*a, slip=slip))
         assert words in capsys.readouterr().out, slip
