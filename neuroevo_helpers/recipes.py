@@ -19,7 +19,7 @@ import numpy as np
 
 from .ars import ARS
 from .cmaes import CMAES, SepCMAES
-from .envs import evaluate, observation_stats, policy_for_env
+from .envs import Evaluation, evaluate, observation_stats, policy_for_env
 from .es import ES
 from .ga import GA
 from .network import MLP
@@ -144,7 +144,8 @@ def build(
         raise ValueError(f"Unknown algorithm {algo!r}; choose one of {sorted(RECIPES)}.")
     policy = policy_for(env_id, settings)
     init_rng = rng if init_rng is None else init_rng
-    fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"], backend)
+    groups = settings.get("start_groups", 1)
+    fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"], backend, groups)
     if algo == "ars":
         if settings.get("obs_norm", True) and settings.get("normalize", False):
             raise ValueError(
@@ -210,10 +211,28 @@ def policy_for(env_id: str, settings: dict) -> MLP:
     )
 
 
-def episodes_fn(policy: MLP, env_id: str, n_episodes: int, backend: str = "auto"):
-    """`(population, seed) -> nh.evaluate(...)` on `n_episodes` episodes, on `backend`."""
+def episodes_fn(
+    policy: MLP, env_id: str, n_episodes: int, backend: str = "auto", start_groups: int = 1
+):
+    """`(population, seed) -> nh.evaluate(...)` on `n_episodes` episodes, on `backend`.
+
+    Every individual plays the same episodes (common random starts). With `start_groups`
+    > 1, the population is split into that many groups, each playing its own episodes
+    (group k from seed + k * n_episodes): 10_cma_es_and_ars measures what common starts buy.
+    """
 
     def fitness_fn(population, seed):
-        return evaluate(policy, population, env_id, n_episodes, seed, backend=backend)
+        if start_groups == 1:
+            return evaluate(policy, population, env_id, n_episodes, seed, backend=backend)
+        parts = [
+            evaluate(policy, group, env_id, n_episodes, seed + k * n_episodes, backend=backend)
+            for k, group in enumerate(np.array_split(population, start_groups))
+        ]
+        return Evaluation(
+            np.concatenate([p.fitness for p in parts]),
+            np.concatenate([p.episode_returns for p in parts]),
+            sum(p.n_steps for p in parts),
+            sum(p.obs_moments for p in parts),
+        )
 
     return fitness_fn

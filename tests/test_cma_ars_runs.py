@@ -56,3 +56,18 @@ def test_full_budget_runs_choose_on_validation_and_repeat_exactly(tmp_path):
     assert again["validation"] == run["validation"]
     np.testing.assert_array_equal(again["best"]["params"], run["best"]["params"])
     assert json.loads(out.read_text())["command"] == "test"
+
+
+def test_start_groups_give_each_group_its_own_episodes():
+    from neuroevo_helpers import evaluate, policy_for_env
+    from neuroevo_helpers.recipes import episodes_fn
+
+    policy = policy_for_env("CartPole-v1")
+    population = policy.init_params(np.random.default_rng(0), 6)
+    common = episodes_fn(policy, "CartPole-v1", 2, "gymnasium")(population, 100)
+    grouped = episodes_fn(policy, "CartPole-v1", 2, "gymnasium", start_groups=3)(population, 100)
+    assert grouped.fitness.shape == (6,) and grouped.n_steps > 0
+    np.testing.assert_array_equal(grouped.fitness[:2], common.fitness[:2])  # group 0: seed 100
+    third = evaluate(policy, population[4:], "CartPole-v1", 2, 104, backend="gymnasium")
+    np.testing.assert_array_equal(grouped.fitness[4:], third.fitness)  # group 2: seed 104
+    assert grouped.obs_moments[0, 0] == grouped.n_steps
