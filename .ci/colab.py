@@ -26,6 +26,7 @@ COLAB_NEEDS = ['"gymnasium[classic-control,box2d]>=1.4"', '"imageio>=2.34"']
 EXTRA_NEEDS = {  # the dev extra's, where a notebook needs it
     "08_scaling_up.ipynb": ['"ray>=2.9"'],
     "10_cma_es_and_ars.ipynb": ['"cma>=4.0"'],
+    "11_novelty_and_map_elites.ipynb": ['"ribs>=0.7"'],
 }
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 MARK = "# Colab only:"

@@ -3,12 +3,14 @@
 Only what two or more notebooks need lives here; each function that a notebook teaches
 says so in its docstring.
 
-Importing it also registers the course's own toy env, `neuroevo_helpers/CyclicMDP-v0`.
+Importing it also registers the course's own envs, `neuroevo_helpers/CyclicMDP-v0` and
+`neuroevo_helpers/DeceptiveMaze-v0`.
 """
 
-from . import cyclic_mdp, protocol
+from . import cyclic_mdp, maze, protocol
 from .ars import ARS, RunningStats
 from .backends import JUDGE, describe_backends
+from .behaviour import FinalObservation, Touchdown
 from .cmaes import CMAES, SepCMAES
 from .envs import (
     Evaluation,
@@ -36,18 +38,24 @@ from .gifs import (
 from .network import MLP, relu, sigmoid, softmax, tanh
 from .plotting import plot_fitness, plot_runs
 from .progress import progress_bar
+from .qd import GridArchive, MapElites, NoveltySearch, novelty
 from .training import HELD_OUT_SEED, TrainResult, train
 
 cyclic_mdp.register()
+maze.register()
 
 __all__ = [
     "ARS",
     "CMAES",
     "ES",
+    "FinalObservation",
     "GA",
+    "GridArchive",
     "HELD_OUT_SEED",
     "JUDGE",
     "MLP",
+    "MapElites",
+    "NoveltySearch",
     "TrainResult",
     "train",
     "Episode",
@@ -60,6 +68,7 @@ __all__ = [
     "make_env",
     "median_episode_seed",
     "observation_stats",
+    "novelty",
     "plot_fitness",
     "plot_runs",
     "progress_bar",
@@ -77,6 +86,7 @@ __all__ = [
     "sigmoid",
     "softmax",
     "tanh",
+    "Touchdown",
     "write_gif",
     "write_mp4",
 ]

@@ -5,6 +5,7 @@ equal budgets.
 python -m neuroevo_helpers record --env CartPole-v1 --algo ga --seed 0 --out cartpole.gif
 python -m neuroevo_helpers record --env CartPole-v1 --agent cartpole.npz --out talk.mp4
 python -m neuroevo_helpers record --env CartPole-v1 --agent cartpole.npz --progression --out a.gif
+python -m neuroevo_helpers record --agent archive.npz --cell 12 3 --out elite.gif
 python -m neuroevo_helpers evaluate --agent cartpole.npz --episodes 100
 python -m neuroevo_helpers gallery      # the README's gallery, re-made from assets/agents
 python -m neuroevo_helpers compare --backend gymnasium --out assets/07_comparison.json
@@ -96,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     record.add_argument(
         "--agent", type=Path, metavar="FILE.npz", help="record this agent instead of training"
+    )
+    record.add_argument(
+        "--cell",
+        type=int,
+        nargs="+",
+        metavar="INDEX",
+        help="with --agent a MAP-Elites archive file (GridArchive.save with its policy): record "
+        "the elite of this cell, e.g. --cell 12 3 (default: the best elite)",
     )
     record.add_argument(
         "--save",
@@ -231,12 +240,16 @@ def run_record(args: argparse.Namespace) -> int:
                 "training, but --agent records an agent already trained; leave "
                 f"{'them' if len(given) > 1 else 'it'} out, or drop --agent to train a new one."
             )
-        agent = load_agent(args.agent, env_id=args.env)
+        agent = load_agent(args.agent, env_id=args.env, cell=args.cell)
         args.env = agent.env_id
+    elif args.cell is not None:
+        raise ValueError("--cell picks an elite of an archive file: give the archive with --agent.")
     else:
         args.algo = args.algo or "ga"
         agent = load_agent(train_agent(args), env_id=args.env)
     algorithm = str(agent.info.get("algorithm", "evolved")).upper()
+    if "cell" in agent.info:  # an elite of a MAP-Elites archive
+        algorithm = f"MAP-Elites, cell {tuple(agent.info['cell'].tolist())}"
     generations = agent.info.get("generations")
     trained = f"{algorithm}, {generations} generations" if generations else algorithm
     test_seed = TEST_SEED + args.seed  # test episodes: never used to choose the agent
@@ -254,7 +267,7 @@ def run_record(args: argparse.Namespace) -> int:
     )
     print(
         f"wrote {args.out} ({_size(args.out)}): random {left.episode_return:.1f} "
-        f"({left.ending}) vs evolved {right.episode_return:.1f} ({right.ending}), "
+        f"({left.ending}) vs evolved ({trained}) {right.episode_return:.1f} ({right.ending}), "
         f"on test episodes {random_seed} and {test_seed}"
     )
     return 0

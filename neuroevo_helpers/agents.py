@@ -11,6 +11,11 @@ trained: `algorithm`, `seed`, `generations`, `env_steps`, `backend`, `validation
 `validation_episodes` (the score that chose it), and `test_mean`, `test_std` and
 `test_episodes` (its verdict on gymnasium's test episodes, never used to choose; files
 made before the course's protocol have `held_out_mean` instead).
+
+A MAP-Elites archive saved with its policy (`GridArchive.save(path, policy=..., env_id=...)`)
+is read the same way: `load_agent(path, cell=(i, j))` gives the elite of that cell, and
+without `cell` the best elite. Its `params` is 2-D (one row per filled cell, listed in
+`cells`), with `objective`, `descriptors`, `dims`, `low` and `high` beside it.
 """
 
 from __future__ import annotations
@@ -68,8 +73,11 @@ def save_agent(
     return path
 
 
-def load_agent(path: str | os.PathLike, env_id: str | None = None) -> Agent:
-    """Read an agent file without unpickling; check it is complete and fits its env."""
+def load_agent(path: str | os.PathLike, env_id: str | None = None, cell=None) -> Agent:
+    """Read an agent file without unpickling; check it is complete and fits its env.
+
+    For an archive file (see the module docstring), the elite of `cell` (a tuple of
+    indices), or the best elite if `cell` is None."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No agent file at {str(path)!r}.")
@@ -89,6 +97,12 @@ def load_agent(path: str | os.PathLike, env_id: str | None = None) -> Agent:
     saved_env = str(fields["env_id"])
     if env_id is not None and env_id != saved_env:
         raise ValueError(f"{str(path)!r} is an agent for {saved_env}, not for {env_id}.")
+    if "cells" in fields:
+        fields = _elite(path, fields, cell)
+    elif cell is not None:
+        raise ValueError(
+            f"{str(path)!r} holds one agent, not a MAP-Elites archive: leave out the cell."
+        )
     policy = MLP(
         tuple(fields["layer_sizes"].tolist()),
         str(fields["hidden_activation"]),
@@ -105,3 +119,35 @@ def load_agent(path: str | os.PathLike, env_id: str | None = None) -> Agent:
     check_policy_fits(policy, env.observation_space, env.action_space, saved_env)
     env.close()
     return Agent(policy, params, saved_env, info)
+
+
+def _elite(path: Path, fields: dict, cell) -> dict:
+    """An archive file's fields with `params` set to one elite's (and the archive's arrays
+    replaced by that elite's cell, return and descriptor)."""
+    dims = tuple(int(d) for d in fields["dims"])
+    cells = fields["cells"]
+    if len(cells) == 0:
+        raise ValueError(f"{str(path)!r} is an empty archive: it has no elite to load.")
+    if cell is None:
+        row = int(np.argmax(fields["objective"]))
+    else:
+        cell = tuple(int(c) for c in np.atleast_1d(cell))
+        if len(cell) != len(dims) or not all(0 <= c < d for c, d in zip(cell, dims)):
+            raise ValueError(
+                f"cell {cell} is not in {str(path)!r}'s grid of {dims} cells: give "
+                f"{len(dims)} indices, each from 0 to its dimension's size - 1."
+            )
+        flat = np.ravel_multi_index(cell, dims)
+        found = np.flatnonzero(cells == flat)
+        if len(found) == 0:
+            raise ValueError(
+                f"cell {cell} of {str(path)!r} is empty: {len(cells)} of {int(np.prod(dims))} "
+                "cells hold an elite; leave out the cell to take the best one."
+            )
+        row = int(found[0])
+    out = {k: v for k, v in fields.items() if k not in ("cells", "objective", "descriptors")}
+    out["params"] = fields["params"][row]
+    out["cell"] = np.array(np.unravel_index(int(cells[row]), dims))
+    out["elite_return"] = fields["objective"][row]
+    out["descriptor"] = fields["descriptors"][row]
+    return out

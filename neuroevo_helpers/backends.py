@@ -31,6 +31,10 @@ JUDGE = "gymnasium"  # test scores, in agent files too, the `evaluate` command
 
 # gymnasium's native NumPy vector envs: CartPole only (gymnasium 1.4).
 NATIVE_VECTOR_ENVS = ("CartPole-v0", "CartPole-v1")
+# The course's own envs with a vector version (their `vector_entry_point`) that seeds each
+# copy like the single env: every copy steps in the same NumPy operations.
+OWN_VECTOR_ENVS = ("neuroevo_helpers/DeceptiveMaze-v0",)
+BATCHED_ENVS = NATIVE_VECTOR_ENVS + OWN_VECTOR_ENVS  # one process steps all their copies
 # The envs envpool serves whose agreement with gymnasium's is tested (tests/test_backends.py).
 # CartPole is left to gymnasium's native vector env under "auto": it was faster there
 # (benchmarks/run.py measures both).
@@ -147,6 +151,8 @@ def make_copies(backend: str, env_id: str, n_envs: int, max_episode_steps: int |
     kwargs = {} if max_episode_steps is None else {"max_episode_steps": max_episode_steps}
     if backend == "envpool":
         return _EnvpoolCopies(env_id, n_envs, kwargs)
+    if env_id in OWN_VECTOR_ENVS:
+        return _VectorCopies(env_id, n_envs, kwargs)
     copies = _NativeCopies if env_id in NATIVE_VECTOR_ENVS else _EnvCopies
     return copies(env_id, n_envs, kwargs)
 
@@ -217,6 +223,28 @@ class _NativeCopies:
         new.prev_done = old.prev_done[mask]
         old.close()
         self.live = self.live[mask]
+
+    def close(self) -> None:
+        self.env.close()
+
+
+class _VectorCopies:
+    """A vector env of the course's own whose `reset(seed=[...])` seeds each copy exactly as
+    the single env's `reset(seed=...)` (tests/test_maze.py checks it step for step)."""
+
+    def __init__(self, env_id: str, n_envs: int, kwargs: dict) -> None:
+        self.env = gym.make_vec(env_id, n_envs, vectorization_mode="vector_entry_point", **kwargs)
+        self.single_observation_space = self.env.single_observation_space
+        self.single_action_space = self.env.single_action_space
+
+    def reset(self, seeds: list[int]) -> np.ndarray:
+        return self.env.reset(seed=[int(s) for s in seeds])[0]
+
+    def step(self, actions: np.ndarray, running: np.ndarray) -> tuple:
+        # every copy steps (one array operation either way); `evaluate` ignores the copies
+        # whose episode is over, as it does with the native CartPole
+        obs, reward, terminated, truncated, _ = self.env.step(actions)
+        return obs, reward, terminated | ~running, truncated
 
     def close(self) -> None:
         self.env.close()

@@ -10,6 +10,7 @@ generation, and seed ranges never used in training for validation and test (`pro
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from typing import NamedTuple
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from . import processes
 from .backends import choose_backend, make_copies, to_env
+from .behaviour import check_descriptor
 from .network import MLP, _check_count, _check_seed
 
 
@@ -158,6 +160,8 @@ class Evaluation(NamedTuple):
     # (3, n_obs): the count, sum and sum of squares of the observations the networks acted
     # on (ARS's running normalisation learns from them); None from evaluate_one_by_one
     obs_moments: np.ndarray | None = None
+    # (pop_size, n_episodes, size) behaviour descriptors, with `evaluate(..., descriptor=)`
+    descriptors: np.ndarray | None = None
 
 
 def evaluate(
@@ -170,6 +174,7 @@ def evaluate(
     *,
     backend: str = "auto",
     workers: int | None = None,
+    descriptor=None,
 ) -> Evaluation:
     """Mean episode return of every individual over `n_episodes`, all run at once.
 
@@ -188,22 +193,28 @@ def evaluate(
     steps copy by copy (no batched backend); the default uses the machine's cores, never
     more processes than individuals, and stays in this process where a worker could not
     rebuild the policy or the env (a class defined in a notebook). Same numbers either way.
+
+    `descriptor` (e.g. `nh.FinalObservation((0, 1))`, see `neuroevo_helpers.behaviour`)
+    follows every episode and fills `Evaluation.descriptors`: what each episode did.
     """
     population, single, seed = _check_inputs(policy, population, n_episodes, seed)
+    check_descriptor(descriptor)
     spec = env_spec(env_id)  # clear error for unknown ids
     chosen = choose_backend(env_id, backend, last_seed=seed + n_episodes - 1)
     n_workers = processes.n_workers(workers, policy, spec, len(population), chosen)
+    play = _play if descriptor is None else functools.partial(_play, descriptor=descriptor)
     if n_workers > 1:
         shares = processes.share(
-            _play, policy, population, spec, n_episodes, seed, max_episode_steps, n_workers
+            play, policy, population, spec, n_episodes, seed, max_episode_steps, n_workers
         )
-        returns = np.concatenate([r for r, _, _ in shares])
-        n_steps, moments = sum(n for _, n, _ in shares), sum(m for _, _, m in shares)
+        returns = np.concatenate([r for r, _, _, _ in shares])
+        n_steps, moments = sum(n for _, n, _, _ in shares), sum(m for _, _, m, _ in shares)
+        described = None if descriptor is None else np.concatenate([d for *_, d in shares])
     else:
-        returns, n_steps, moments = _play(
+        returns, n_steps, moments, described = play(
             policy, population, env_id, n_episodes, seed, max_episode_steps, chosen
         )
-    return _evaluation(returns, int(n_steps), single, moments)
+    return _evaluation(returns, int(n_steps), single, moments, described)
 
 
 def _play(
@@ -214,14 +225,16 @@ def _play(
     seed: int,
     max_episode_steps: int | None,
     backend: str,
-) -> tuple[np.ndarray, int, np.ndarray]:
+    descriptor=None,
+) -> tuple[np.ndarray, int, np.ndarray, np.ndarray | None]:
     """`evaluate`'s loop on checked inputs: `(returns (pop_size, n_episodes), n_steps,
-    obs_moments)`."""
+    obs_moments, descriptors (pop_size, n_episodes, size) or None)`."""
     pop_size, n_envs = population.shape[0], population.shape[0] * n_episodes
     env = make_copies(backend, env_id, n_envs, max_episode_steps)
     try:
         check_policy_fits(policy, env.single_observation_space, env.single_action_space, env_id)
         obs = env.reset([seed + e for e in range(n_episodes)] * pop_size)
+        traced = None if descriptor is None else descriptor.start(obs.reshape(n_envs, -1))
         returns, running, n_steps = np.zeros(n_envs), np.ones(n_envs, dtype=bool), 0
         space = env.single_action_space
         actions = np.zeros((pop_size, n_episodes, *space.shape), dtype=space.dtype)
@@ -240,12 +253,16 @@ def _play(
                 actions.reshape(n_envs, *space.shape), running
             )
             returns += reward * running  # steps after an episode's end (auto-reset) count 0
+            if descriptor is not None:
+                traced = descriptor.step(traced, obs.reshape(n_envs, -1), running)
             n_steps += np.count_nonzero(running)
             running &= ~(terminated | truncated)
             alive = running.reshape(pop_size, n_episodes).any(axis=1)
     finally:
         env.close()
-    return returns.reshape(pop_size, n_episodes), int(n_steps), moments
+    if descriptor is not None:
+        traced = descriptor.finish(traced).reshape(pop_size, n_episodes, -1)
+    return returns.reshape(pop_size, n_episodes), int(n_steps), moments, traced
 
 
 def evaluate_one_by_one(
@@ -281,11 +298,14 @@ def evaluate_one_by_one(
     return _evaluation(returns, n_steps, single)
 
 
-def _evaluation(returns: np.ndarray, n_steps: int, single: bool, moments=None) -> Evaluation:
+def _evaluation(
+    returns: np.ndarray, n_steps: int, single: bool, moments=None, described=None
+) -> Evaluation:
     """Package `(pop_size, n_episodes)` returns; for one params vector, drop the population axis."""
     if single:
-        return Evaluation(float(returns[0].mean()), returns[0], n_steps, moments)
-    return Evaluation(returns.mean(axis=1), returns, n_steps, moments)
+        one = None if described is None else described[0]
+        return Evaluation(float(returns[0].mean()), returns[0], n_steps, moments, one)
+    return Evaluation(returns.mean(axis=1), returns, n_steps, moments, described)
 
 
 def check_policy_fits(policy: MLP, obs_space, act_space, env_id: str) -> None:

@@ -96,6 +96,8 @@ def _ending(env_id: str, terminated: bool, reward: float, obs: np.ndarray, lengt
         return f"swung up, step {length}"
     if name.startswith("MountainCar"):
         return f"reached the flag, step {length}"
+    if name == "DeceptiveMaze":
+        return f"reached the goal, step {length}"
     return f"episode over, step {length}"
 
 

@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 import gymnasium as gym
 import numpy as np
 
-from .backends import NATIVE_VECTOR_ENVS
+from .backends import BATCHED_ENVS
 from .network import _check_count
 
 _pool: tuple[int, ProcessPoolExecutor] | None = None  # (workers, the processes), kept
@@ -39,8 +39,8 @@ def n_workers(
     """How many processes `evaluate` uses: 1 unless gymnasium steps the copies one by one."""
     if workers is not None:
         _check_count("workers", workers)
-    if backend != "gymnasium" or spec.id in NATIVE_VECTOR_ENVS:
-        return 1  # envpool and the vector CartPole are batched already
+    if backend != "gymnasium" or spec.id in BATCHED_ENVS:
+        return 1  # envpool, the vector CartPole and the course's vector envs are batched already
     if workers is None:
         # A worker rebuilds the policy and the env by importing them: not possible for a
         # class defined in a notebook (module __main__) or an env made by a function.

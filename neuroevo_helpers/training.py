@@ -62,7 +62,9 @@ def train(
 
     Each generation has an answer candidate: an ES's center (its answer is the center of
     its search distribution, not any sample; it is scored with the population on the same
-    episodes), a GA's re-evaluated elite, or else the generation's best scorer. The answer:
+    episodes), a GA's re-evaluated elite, a strategy's own `candidate()` (MAP-Elites: its
+    archive's best elite; novelty search: its best scorer so far), or else the
+    generation's best scorer. The answer:
 
     - with `validate_fn(params)` (e.g. `lambda p: protocol.score_on_validation(policy, p,
       env_id, 20)`), the candidate is scored on validation episodes every
@@ -156,6 +158,10 @@ def _one_generation(strategy, evaluate_fn, rng, reevaluate_fn, n_candidates) -> 
         return center.copy(), float(result.fitness[-1]), fitness, [result]
     if reevaluate_fn is None:
         strategy.tell(population, fitness)
+        if hasattr(strategy, "candidate"):  # its own: MAP-Elites' best elite, novelty
+            # search's best scorer so far (neither keeps it in the population)
+            params, score = strategy.candidate()
+            return params, score, fitness, [result]
         i = int(np.argmax(fitness))
         return population[i].copy(), float(fitness[i]), fitness, [result]
     candidates = np.argsort(-fitness, kind="stable")[:n_candidates]
