@@ -240,9 +240,9 @@ def run_record(args: argparse.Namespace) -> int:
                 "training, but --agent records an agent already trained; leave "
                 f"{'them' if len(given) > 1 else 'it'} out, or drop --agent to train a new one."
             )
-        agent = load_agent(args.agent, env_id=args.env, cell=args.cell)
+        agent = load_agent(args.agent, env_id=args.env, cell=getattr(args, "cell", None))
         args.env = agent.env_id
-    elif args.cell is not None:
+    elif getattr(args, "cell", None) is not None:
         raise ValueError("--cell picks an elite of an archive file: give the archive with --agent.")
     else:
         args.algo = args.algo or "ga"

@@ -46,10 +46,11 @@ SETTINGS = {
         bounds=((-1.2, -0.07), (0.6, 0.07)), grid=(20, 20), k=15, threshold=0.05,
         qd_offset=-200.0,
     ),
-    # landing styles (MAP-Elites only): where and how hard the lander touches down
+    # landing styles (MAP-Elites only, from a trained lander): where and how hard it touches
+    # down; 3 episodes per score, so that fewer elites hold their cell by one lucky episode
     "LunarLanderContinuous-v3": dict(
         hidden=(32, 32), normalize="random episodes", obs_episodes=30, pop_size=128,
-        sigma=0.05, n_episodes=1, n_generations=150, descriptor=Touchdown(),
+        sigma=0.05, n_episodes=3, n_generations=100, descriptor=Touchdown(),
         bounds=((-1.0, -1.5), (1.0, 0.0)), grid=(16, 10), qd_offset=-600.0,
     ),
 }  # fmt: skip
@@ -194,17 +195,18 @@ def runs(
 
 def coverage_curves(
     env_id: str, seed: int, library: str, settings: dict | None = None, *, save=None,
-    progress: bool | str = False,
+    progress: bool | str = False, x0: np.ndarray | None = None,
 ) -> dict:  # fmt: skip
     """MAP-Elites from `seed` with the course's `MapElites` or pyribs' `GridArchive` and
     `GaussianEmitter` (library "course" or "pyribs"), on the same network, descriptors,
     grid, sigma, batch and budget: coverage and QD score after every generation. With
     `save` (the course's only), the final archive is written there with its policy, for
-    `record --agent FILE --cell ...`."""
+    `record --agent FILE --cell ...`. `x0`: where the search starts (default: a random
+    network from the seed)."""
     s = {**SETTINGS[env_id], **(settings or {})}
     gens = generators(seed)
     policy = policy_for(env_id, s)
-    x0 = policy.init_params(gens.init)
+    x0 = policy.init_params(gens.init) if x0 is None else policy.check_params(x0)
     if library == "course":
         archive = GridArchive(policy.n_params, s["grid"], s["bounds"], s["qd_offset"])
         emitter = MapElites(archive, x0, s["sigma"], s["pop_size"], gens.noise)
@@ -273,13 +275,20 @@ def library_comparison(env_id: str, seeds, out: str | Path, command: str) -> dic
 LANDER = "LunarLanderContinuous-v3"
 
 
-def landing_styles(out: str | Path, command: str, seed: int = 0) -> dict:
-    """MAP-Elites on the lander from `seed` (SETTINGS[LANDER]): the curves to `out` (JSON),
-    the archive with its policy beside it (`out` with .npz), both atomically."""
+def landing_styles(out: str | Path, command: str, start: str | Path, seed: int = 0) -> dict:
+    """MAP-Elites on the lander from `seed` (SETTINGS[LANDER]), starting from the agent file
+    `start` (a trained lander with the settings' network): the curves to `out` (JSON), the
+    archive with its policy beside it (`out` with .npz), both atomically."""
+    from .agents import load_agent
+
     out = Path(out)
+    agent = load_agent(start, env_id=LANDER)
+    if agent.policy != policy_for(LANDER, SETTINGS[LANDER]):
+        raise ValueError(f"{start} holds another network than SETTINGS[{LANDER!r}] asks for.")
     record = coverage_curves(
-        LANDER, seed, "course", save=out.with_suffix(".npz"), progress="landing styles"
-    )
+        LANDER, seed, "course", save=out.with_suffix(".npz"), progress="landing styles",
+        x0=agent.params,
+    )  # fmt: skip
     record["command"] = command
     with atomic_path(out) as tmp:
         tmp.write_text(json.dumps(record))

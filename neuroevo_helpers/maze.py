@@ -318,20 +318,30 @@ def _paint_disc(frame, x, y, radius, colour) -> None:
     frame[(rr - row) ** 2 + (cc - col) ** 2 <= (radius * SCALE) ** 2] = colour
 
 
+_BACKGROUND: list[np.ndarray] = []  # the empty maze, drawn once
+
+
+def _background() -> np.ndarray:
+    if not _BACKGROUND:
+        height = int((HIGH[1] - LOW[1]) * SCALE) + 2 * MARGIN
+        width = int((HIGH[0] - LOW[0]) * SCALE) + 2 * MARGIN
+        frame = np.full((height, width, 3), 255, dtype=np.uint8)
+        _paint_disc(frame, *GOAL, GOAL_RADIUS, (40, 170, 60))
+        for wall in WALLS.tolist():
+            _paint_segment(frame, *wall, (40, 40, 40), width=2)
+        _BACKGROUND.append(frame)
+    return _BACKGROUND[0].copy()
+
+
 def draw_frame(x: float, y: float, heading: float, trail=()) -> np.ndarray:
     """An RGB picture (uint8) of the maze with the robot at (x, y), facing `heading`."""
-    height = int((HIGH[1] - LOW[1]) * SCALE) + 2 * MARGIN
-    width = int((HIGH[0] - LOW[0]) * SCALE) + 2 * MARGIN
-    frame = np.full((height, width, 3), 255, dtype=np.uint8)
-    for angle in RANGEFINDER_ANGLES:  # the rangefinders, faint
-        a = math.radians(heading + angle)
-        dx, dy = math.cos(a) * RANGE, math.sin(a) * RANGE
-        hits = [_ray_hits(x, y, dx, dy, *wall) for wall in WALLS.tolist()]
-        t = min([h for h in hits if h is not None], default=1.0)
+    frame = _background()
+    height, width = frame.shape[:2]
+    angles = np.radians(heading + np.array(RANGEFINDER_ANGLES))
+    rays = RANGE * np.stack([np.cos(angles), np.sin(angles)], axis=1)  # (6, 2)
+    reach = _nearest_hits(np.array([[x, y]]), rays[None])[0]
+    for (dx, dy), t in zip(rays.tolist(), reach.tolist()):  # the rangefinders, faint
         _paint_segment(frame, x, y, x + t * dx, y + t * dy, (255, 200, 200))
-    _paint_disc(frame, *GOAL, GOAL_RADIUS, (40, 170, 60))
-    for wall in WALLS.tolist():
-        _paint_segment(frame, *wall, (40, 40, 40), width=2)
     if len(trail) > 1:
         tx, ty = np.asarray(trail, dtype=float).T
         row, col = _to_pixels(tx, ty)
