@@ -213,3 +213,28 @@ def verdict(
     if b.low > a.high:
         return f"{names[1]} is {higher} {both}"
     return f"no clear difference {both}"
+
+
+def same_as_stored(again, stored, what: str = "the re-run", made_on: str = "") -> bool:
+    """Compare a re-run's numbers with a stored run's, print what the comparison means, and
+    return True if they are the same (to 9 significant digits).
+
+    The same code and seed give the same numbers on the same kind of processor. NumPy and
+    OpenBLAS choose their routines by processor (AVX2, AVX-512, Arm), and these round the
+    last digit differently; over many generations of selection a run then drifts apart,
+    though it stays a run of the same method. `made_on` says where the stored runs were made.
+    Used by 10_cma_es_and_ars and 11_novelty_and_map_elites.
+    """
+    again = np.atleast_1d(np.asarray(again, dtype=float))
+    stored = np.atleast_1d(np.asarray(stored, dtype=float))
+    if again.shape == stored.shape and np.allclose(again, stored, rtol=1e-9, atol=0):
+        print(f"{what}: the same numbers as the stored run.")
+        return True
+    print(
+        f"{what}: not the same numbers as the stored run. The same code and seed give the "
+        "same numbers on the same kind of processor, but NumPy and OpenBLAS choose their "
+        "routines by processor (AVX2, AVX-512, Arm) and these round the last digit "
+        "differently; over many generations a run drifts apart."
+        + (f" The stored runs were made {made_on}." if made_on else "")
+    )
+    return False

@@ -272,6 +272,16 @@ def test_words_follow_the_intervals():
     assert protocol.verdict(five, three).startswith("no clear difference")
 
 
+def test_a_re_run_is_the_same_only_to_the_last_digits_and_says_where_it_was_made(capsys):
+    stored = [-1083.4845643414837, -181.68468297516]
+    assert protocol.same_as_stored(np.array(stored) * (1 + 1e-12), stored)
+    assert "the same numbers" in capsys.readouterr().out
+    assert not protocol.same_as_stored([-1083.48, -181.68], stored, "seed 0", made_on="on X")
+    out = capsys.readouterr().out
+    assert out.startswith("seed 0: not the same") and "made on X." in out
+    assert not protocol.same_as_stored(stored[:1], stored)  # a shorter run is not the same
+
+
 # ---------------------------------------------------------------------------------------
 # Edge cases found in review
 
