@@ -31,6 +31,16 @@ def test_novelty_of(capsys):
         ].mean(),
         "wrong axis": lambda p, o, k: np.sort(np.linalg.norm(o - p, axis=0))[:k].mean(),
         "Manhattan": lambda p, o, k: np.sort(np.abs(o - p).sum(axis=1))[:k].mean(),
+        "as if it were the point itself": lambda p, o, k: np.sort(np.linalg.norm(o - p, axis=1))[
+            1 : k + 1
+        ].mean(),
+        "its own neighbour": lambda p, o, k: np.sort(np.linalg.norm(np.vstack([o, p]) - p, axis=1))[
+            :k
+        ].mean(),
+        "axis=1": lambda p, o, k: np.sort(np.linalg.norm(o - p))[:k].mean(),
+        "np.partition(d, k - 1)": lambda p, o, k: np.partition(np.linalg.norm(o - p, axis=1), k)[
+            :k
+        ].mean(),
         "one number": lambda p, o, k: np.sort(np.linalg.norm(o - p, axis=1))[:k],
         "not written yet": lambda p, o, k: (_ for _ in ()).throw(NotImplementedError),
         "forget the `return`": lambda p, o, k: None,
@@ -67,6 +77,17 @@ def test_cell_of(capsys):
             np.clip(np.floor(d * dims).astype(int), 0, np.array(dims) - 1)
         ),
         "forget the `return`": lambda d, lo, hi, dims: None,
+        "return a tuple": lambda d, lo, hi, dims: np.array(cell_of(d, lo, hi, dims)),
+        "whole numbers of type int": lambda d, lo, hi, dims: tuple(
+            float(v) for v in cell_of(d, lo, hi, dims)
+        ),
+        "start at 0": lambda d, lo, hi, dims: tuple(int(v) + 1 for v in cell_of(d, lo, hi, dims)),
+        "not dims - 1": lambda d, lo, hi, dims: tuple(
+            np.clip(np.floor((d - lo) / (hi - lo) * (np.array(dims) - 1)).astype(int), 0, 9)
+        ),
+        "np.array(dims) - 1": lambda d, lo, hi, dims: tuple(
+            np.clip(np.floor((d - lo) / (hi - lo) * dims).astype(int), 0, dims - 1)
+        ),
     }
     for words, wrong in slips.items():
         assert not check_cell_of(wrong), words
@@ -101,7 +122,14 @@ def test_insert(capsys):
         if objective > objectives[cell]:
             objectives[cell] = objective
 
+    def zero_is_empty(objectives, cell, objective):
+        if not objectives[cell] or objective > objectives[cell]:
+            objectives[cell] = objective
+            return True
+        return False
+
     for wrong, words in (
+        (zero_is_empty, "an elite of 0.0 is still an elite"),
         (ties_enter, "strictly better"),
         (forgets_to_write, "did not write"),
         (always, "expected False"),

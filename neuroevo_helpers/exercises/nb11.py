@@ -28,10 +28,16 @@ def check_novelty_of(novelty_of: Callable) -> bool:
         before = o.copy()
         got, problem = call(novelty_of, p.copy(), o, k)
         if problem:
-            if shape_error(problem):
+            if shape_error(problem) or "AxisError" in problem or "is out of bounds" in problem:
                 problem += (
                     " Subtract the point from every row at once, others - point (shape (n, d)), "
-                    "then take each row's length with np.linalg.norm(..., axis=1)."
+                    "then take each row's length with np.linalg.norm(..., axis=1): without "
+                    "axis=1, the norm is one number for the whole array."
+                )
+            elif "kth" in problem:
+                problem += (
+                    " np.partition(d, kth) counts kth from 0: the k smallest are "
+                    "np.partition(d, k - 1)[:k] (or simply np.sort(d)[:k])."
                 )
             return fail(problem)
         if not np.array_equal(o, before):
@@ -70,6 +76,12 @@ def check_novelty_of(novelty_of: Callable) -> bool:
             "np.linalg.norm(others - point, axis=1).": np.sort(np.linalg.norm(o - p, axis=0))[
                 :k
             ].mean(),
+            "you skipped the nearest behaviour as if it were the point itself, but the point "
+            "is not among `others`: take np.sort(distances)[:k], the first k.": np.sort(d)[
+                1 : k + 1
+            ].mean(),
+            "you counted the point as its own neighbour (a distance of 0): it is not among "
+            "`others`, so do not add it.": np.sort(np.append(d, 0.0))[:k].mean(),
             "that is the Manhattan distance (the sum of absolute differences); novelty here "
             "uses the straight-line (Euclidean) distance.": np.sort(np.abs(o - p).sum(axis=1))[
                 :k
@@ -112,9 +124,17 @@ def check_cell_of(cell_of: Callable) -> bool:
         if problem:
             if "out of bounds" in problem:
                 problem += " A descriptor on or beyond the upper edge must land in the last cell."
+            elif "'tuple' and 'int'" in problem or "'int' and 'tuple'" in problem:
+                problem += " `dims` is a tuple: make it an array first, np.array(dims) - 1."
             return fail(problem)
         if got is None:
             return fail("cell_of returned None: did you forget the `return`?")
+        if not isinstance(got, tuple):
+            return fail(
+                f"cell_of returned a {type(got).__name__}, {got!r}; return a tuple, e.g. "
+                "tuple(int(i) for i in idx). A tuple picks one cell, objectives[(5, 2)]; an "
+                "array or a list, objectives[np.array([5, 2])], picks whole rows instead."
+            )
         try:
             cell = tuple(int(v) for v in np.ravel(got))
             whole = all(float(v) == int(v) for v in np.ravel(got))
@@ -122,10 +142,11 @@ def check_cell_of(cell_of: Callable) -> bool:
             return fail(f"cell_of returned {got!r}; return a tuple of whole numbers, e.g. (3, 1).")
         if len(cell) != 2:
             return fail(f"for a 2-D descriptor return 2 indices, one per dimension; got {got!r}.")
-        if not whole:
+        if not whole or not all(isinstance(v, (int, np.integer)) for v in got):
             return fail(
-                f"cell_of returned {got!r}: cell indices are whole numbers. Round *down* with "
-                "np.floor(...).astype(int)."
+                f"cell_of returned {got!r}: cell indices are whole numbers of type int "
+                "(an index of 5.0 fails). "
+                "Round *down* with np.floor(...) and convert with .astype(int)."
             )
         if cell == right:
             continue
@@ -137,8 +158,20 @@ def check_cell_of(cell_of: Callable) -> bool:
             )
         if cell == tuple(np.floor(scaled).astype(int)):
             return fail(
-                f"for {descriptor} you gave {cell}, outside the grid {dims}: clip the indices "
-                "to [0, dims - 1] (np.clip), so edge values land in the edge cells."
+                f"for {descriptor} you gave {cell}, outside a {dims[0]} x {dims[1]} grid "
+                f"(indices 0-{dims[0] - 1} and 0-{dims[1] - 1}): clip the indices to "
+                "[0, dims - 1] (np.clip), so edge values land in the edge cells."
+            )
+        if cell == tuple(v + 1 for v in right):
+            return fail(
+                f"for {descriptor} you gave {cell}, the expected cell is {right}: cell indices "
+                "start at 0, like every NumPy index."
+            )
+        minus_one = (np.array(descriptor) - low) / (high - low) * (np.array(dims) - 1)
+        if cell == tuple(np.clip(np.floor(minus_one).astype(int), 0, np.array(dims) - 1)):
+            return fail(
+                f"for {descriptor} you gave {cell}, the expected cell is {right}: scale by dims, "
+                "not dims - 1 (10 cells split the range into 10 equal parts); clip afterwards."
             )
         if cell == tuple(np.floor(np.array(descriptor) * dims).astype(int).tolist()):
             return fail("scale by the ranges first: (descriptor - low) / (high - low) * dims.")
@@ -154,13 +187,14 @@ def check_insert(insert: Callable) -> bool:
     `dims`-shaped array, -inf where a cell is empty) if the cell is empty or it beats the
     elite; return True if it went in, False if not."""
     grid = np.full((4, 3), -np.inf)
-    grid[1, 2], grid[0, 0] = 5.0, -2.0
+    grid[1, 2], grid[0, 0], grid[3, 0] = 5.0, -2.0, 0.0
     steps = [
         ((2, 1), 0.5, True, "an empty cell takes any newcomer"),
         ((1, 2), 7.0, True, "a better newcomer replaces the elite"),
         ((1, 2), 6.0, False, "a worse newcomer leaves the elite in place"),
         ((0, 0), -2.0, False, "a tie leaves the elite in place (only a better one enters)"),
         ((0, 0), -1.5, True, "a better newcomer replaces the elite"),
+        ((3, 0), -1.0, False, "an elite of 0.0 is still an elite (empty cells hold -inf)"),
     ]
     expected = grid.copy()
     for cell, objective, goes_in, rule in steps:
