@@ -1,0 +1,318 @@
+"""NEAT's genomes (Stanley & Miikkulainen 2002): networks whose shape evolves too.
+
+A genome is two tables, kept as NumPy arrays so that it saves to npz without pickles:
+
+- **node genes**: `node_ids` and `node_kinds` (INPUT, OUTPUT or HIDDEN), one bias each
+  (`node_bias`; inputs ignore theirs). Inputs are ids 0 .. n_in - 1, outputs the next
+  n_out; hidden nodes get new ids as they are added.
+- **connection genes**: `innovation` (the gene's historical marking), `conn_in` and
+  `conn_out` (node ids), `weight` and `enabled`.
+
+Structural mutations add a connection between two unconnected nodes, or split an enabled
+connection with a new node (the old connection is disabled; in -> new gets weight 1 and
+new -> out the old weight, so the network computes nearly what it did). An `Innovations`
+record hands out innovation numbers: the same new connection (the same pair of nodes) gets
+the same number wherever it appears, which is what lets crossover line up two genomes and
+the compatibility distance compare them. Only feed-forward genomes are made here: a new
+connection never closes a cycle.
+
+Work in progress for 12_neat: genomes, mutations, crossover, the compatibility distance and
+the forward pass. Speciation and the population loop come next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .network import _check_count
+
+INPUT, OUTPUT, HIDDEN = 0, 1, 2
+
+
+@dataclass
+class Genome:
+    """One network's genes (see the module's docstring)."""
+
+    node_ids: np.ndarray  # (n_nodes,) int
+    node_kinds: np.ndarray  # (n_nodes,) int: INPUT, OUTPUT or HIDDEN
+    node_bias: np.ndarray  # (n_nodes,) float
+    innovation: np.ndarray  # (n_conns,) int, sorted
+    conn_in: np.ndarray  # (n_conns,) int node ids
+    conn_out: np.ndarray  # (n_conns,) int node ids
+    weight: np.ndarray  # (n_conns,) float
+    enabled: np.ndarray  # (n_conns,) bool
+
+    @property
+    def n_inputs(self) -> int:
+        return int(np.sum(self.node_kinds == INPUT))
+
+    @property
+    def n_outputs(self) -> int:
+        return int(np.sum(self.node_kinds == OUTPUT))
+
+    def copy(self) -> Genome:
+        return Genome(**{k: v.copy() for k, v in vars(self).items()})
+
+    def check(self) -> Genome:
+        """Raise ValueError, saying what is wrong, unless the genome is well formed."""
+        n, c = len(self.node_ids), len(self.innovation)
+        for name in ("node_kinds", "node_bias"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"{name} has {len(getattr(self, name))} entries for {n} nodes.")
+        for name in ("conn_in", "conn_out", "weight", "enabled"):
+            if len(getattr(self, name)) != c:
+                raise ValueError(f"{name} has {len(getattr(self, name))} entries for {c} genes.")
+        if len(np.unique(self.node_ids)) != n:
+            raise ValueError("node_ids repeat: every node gene needs its own id.")
+        if len(np.unique(self.innovation)) != c:
+            raise ValueError("innovation numbers repeat: every connection gene needs its own.")
+        unknown = ~np.isin(np.concatenate([self.conn_in, self.conn_out]), self.node_ids)
+        if unknown.any():
+            raise ValueError("a connection names a node that has no node gene.")
+        if np.isin(self.conn_out, self.node_ids[self.node_kinds == INPUT]).any():
+            raise ValueError("a connection ends in an input node; inputs only send.")
+        if not (np.isfinite(self.weight).all() and np.isfinite(self.node_bias).all()):
+            raise ValueError("weights and biases must be finite numbers.")
+        topological_order(self)  # raises on a cycle
+        return self
+
+
+class Innovations:
+    """Innovation numbers and new node ids, shared by a whole population.
+
+    `connection(a, b)` gives the number of the connection a -> b, the same one every time
+    it is asked for the same pair; `split(innovation)` gives the id of the node that splits
+    that connection, the same one for every genome that splits it in the same generation
+    (call `new_generation()` between generations, as the paper does).
+    """
+
+    def __init__(self, n_inputs: int, n_outputs: int) -> None:
+        _check_count("n_inputs", n_inputs)
+        _check_count("n_outputs", n_outputs)
+        self.numbers: dict[tuple[int, int], int] = {}
+        self.next_node = n_inputs + n_outputs
+        self.splits: dict[int, int] = {}
+
+    def connection(self, a: int, b: int) -> int:
+        key = (int(a), int(b))
+        if key not in self.numbers:
+            self.numbers[key] = len(self.numbers)
+        return self.numbers[key]
+
+    def split(self, innovation: int) -> int:
+        if int(innovation) not in self.splits:
+            self.splits[int(innovation)] = self.next_node
+            self.next_node += 1
+        return self.splits[int(innovation)]
+
+    def new_generation(self) -> None:
+        self.splits = {}
+
+
+def minimal_genome(
+    n_inputs: int, n_outputs: int, innovations: Innovations, rng: np.random.Generator
+) -> Genome:
+    """NEAT's start: every input wired to every output, no hidden node, weights N(0, 1)."""
+    ins, outs = np.arange(n_inputs), n_inputs + np.arange(n_outputs)
+    a, b = np.repeat(ins, n_outputs), np.tile(outs, n_inputs)
+    numbers = np.array([innovations.connection(i, o) for i, o in zip(a, b)], dtype=int)
+    order = np.argsort(numbers)
+    return Genome(
+        node_ids=np.arange(n_inputs + n_outputs),
+        node_kinds=np.r_[np.full(n_inputs, INPUT), np.full(n_outputs, OUTPUT)],
+        node_bias=np.zeros(n_inputs + n_outputs),
+        innovation=numbers[order],
+        conn_in=a[order],
+        conn_out=b[order],
+        weight=rng.standard_normal(len(a)),
+        enabled=np.ones(len(a), dtype=bool),
+    )
+
+
+def topological_order(genome: Genome) -> np.ndarray:
+    """The non-input node ids in an order where every enabled connection goes forward
+    (Kahn's algorithm). Raises ValueError if the enabled connections make a cycle."""
+    on = genome.enabled
+    src, dst = genome.conn_in[on], genome.conn_out[on]
+    waiting = {int(n): 0 for n in genome.node_ids}
+    for d in dst:
+        waiting[int(d)] += 1
+    ready = [int(n) for n in genome.node_ids if waiting[int(n)] == 0]
+    order = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for d in dst[src == node]:
+            waiting[int(d)] -= 1
+            if waiting[int(d)] == 0:
+                ready.append(int(d))
+    if len(order) != len(genome.node_ids):
+        raise ValueError(
+            "the enabled connections make a cycle; a NEAT genome here is feed-forward."
+        )
+    inputs = set(genome.node_ids[genome.node_kinds == INPUT].tolist())
+    return np.array([n for n in order if n not in inputs], dtype=int)
+
+
+def forward(genome: Genome, obs: np.ndarray, activation=np.tanh) -> np.ndarray:
+    """The genome's network on a batch of observations `(batch, n_inputs)`: each non-input
+    node, in topological order, sums its enabled inputs times their weights plus its bias,
+    through `activation`. Returns `(batch, n_outputs)`."""
+    obs = np.asarray(obs, dtype=float)
+    if obs.ndim != 2 or obs.shape[1] != genome.n_inputs:
+        raise ValueError(
+            f"obs must be (batch, {genome.n_inputs}) for a genome with {genome.n_inputs} "
+            f"inputs; got shape {obs.shape}. One observation is obs[None]."
+        )
+    index = {int(n): i for i, n in enumerate(genome.node_ids)}
+    values = np.zeros((obs.shape[0], len(genome.node_ids)))
+    values[:, genome.node_kinds == INPUT] = obs  # input ids are 0 .. n_in - 1, in order
+    on = genome.enabled
+    src, dst, w = genome.conn_in[on], genome.conn_out[on], genome.weight[on]
+    for node in topological_order(genome):
+        into = dst == node
+        cols = [index[int(s)] for s in src[into]]
+        i = index[int(node)]
+        values[:, i] = activation(values[:, cols] @ w[into] + genome.node_bias[i])
+    return values[:, genome.node_kinds == OUTPUT]
+
+
+def _connected_pairs(genome: Genome) -> set[tuple[int, int]]:
+    return set(zip(genome.conn_in.tolist(), genome.conn_out.tolist()))
+
+
+def _reaches(genome: Genome, start: int, target: int) -> bool:
+    """Is there a path start -> ... -> target along enabled connections?"""
+    on = genome.enabled
+    src, dst = genome.conn_in[on], genome.conn_out[on]
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node == target:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(int(d) for d in dst[src == node])
+    return False
+
+
+def _with_connection(genome: Genome, number: int, a: int, b: int, w: float) -> Genome:
+    """A copy with one more (enabled) connection gene, kept sorted by innovation."""
+    g = genome.copy()
+    at = int(np.searchsorted(g.innovation, number))
+    g.innovation = np.insert(g.innovation, at, number)
+    g.conn_in = np.insert(g.conn_in, at, a)
+    g.conn_out = np.insert(g.conn_out, at, b)
+    g.weight = np.insert(g.weight, at, w)
+    g.enabled = np.insert(g.enabled, at, True)
+    return g
+
+
+def add_connection(
+    genome: Genome, innovations: Innovations, rng: np.random.Generator, tries: int = 20
+) -> Genome:
+    """A copy with a new connection between two nodes not yet connected, weight N(0, 1).
+    Never into an input, never closing a cycle; the genome unchanged if `tries` random
+    pairs all fail."""
+    sources = genome.node_ids[genome.node_kinds != OUTPUT]
+    targets = genome.node_ids[genome.node_kinds != INPUT]
+    taken = _connected_pairs(genome)
+    for _ in range(tries):
+        a, b = int(rng.choice(sources)), int(rng.choice(targets))
+        if a == b or (a, b) in taken or _reaches(genome, b, a):
+            continue
+        return _with_connection(genome, innovations.connection(a, b), a, b, rng.standard_normal())
+    return genome.copy()
+
+
+def add_node(genome: Genome, innovations: Innovations, rng: np.random.Generator) -> Genome:
+    """A copy with an enabled connection a -> b split by a new hidden node h: a -> b is
+    disabled, a -> h gets weight 1 and h -> b the old weight (h's bias 0)."""
+    candidates = np.flatnonzero(genome.enabled)
+    if len(candidates) == 0:
+        return genome.copy()
+    k = int(rng.choice(candidates))
+    a, b, w = int(genome.conn_in[k]), int(genome.conn_out[k]), float(genome.weight[k])
+    h = innovations.split(int(genome.innovation[k]))
+    g = genome.copy()
+    g.enabled[k] = False
+    if h not in g.node_ids:
+        g.node_ids = np.append(g.node_ids, h)
+        g.node_kinds = np.append(g.node_kinds, HIDDEN)
+        g.node_bias = np.append(g.node_bias, 0.0)
+    g = _with_connection(g, innovations.connection(a, h), a, h, 1.0)
+    return _with_connection(g, innovations.connection(h, b), h, b, w)
+
+
+def mutate_weights(
+    genome: Genome, rng: np.random.Generator, rate: float = 0.8, power: float = 0.5,
+    replace: float = 0.1,
+) -> Genome:  # fmt: skip
+    """A copy whose weights and hidden/output biases are each perturbed by N(0, power²)
+    with probability `rate`, or (with probability `replace`) drawn afresh from N(0, 1)."""
+    g = genome.copy()
+    for values in (g.weight, g.node_bias):
+        n = len(values)
+        fresh = rng.random(n) < replace
+        nudged = ~fresh & (rng.random(n) < rate)
+        values[nudged] += power * rng.standard_normal(int(nudged.sum()))
+        values[fresh] = rng.standard_normal(int(fresh.sum()))
+    g.node_bias[g.node_kinds == INPUT] = 0.0
+    return g
+
+
+def align(a: Genome, b: Genome) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Line two genomes up by innovation number. Returns three sorted arrays of innovation
+    numbers: matching (in both), disjoint (in one only, within the other's range) and excess
+    (in one only, beyond the other's largest number)."""
+    matching = np.intersect1d(a.innovation, b.innovation)
+    only = np.setxor1d(a.innovation, b.innovation)
+    ends = [g.innovation.max() if len(g.innovation) else -1 for g in (a, b)]
+    excess = only[only > min(ends)]
+    return matching, only[only <= min(ends)], excess
+
+
+def compatibility(
+    a: Genome, b: Genome, c1: float = 1.0, c2: float = 1.0, c3: float = 0.4,
+    small: int = 20,
+) -> float:  # fmt: skip
+    """The paper's distance δ = c1·E/N + c2·D/N + c3·W̄: E excess and D disjoint genes, W̄ the
+    mean weight difference of matching genes, N the larger genome's gene count (1 when both
+    have fewer than `small` genes, as the paper does for small genomes)."""
+    matching, disjoint, excess = align(a, b)
+    n = max(len(a.innovation), len(b.innovation))
+    n = 1 if n < small else n
+    wa = a.weight[np.searchsorted(a.innovation, matching)]
+    wb = b.weight[np.searchsorted(b.innovation, matching)]
+    w_bar = float(np.abs(wa - wb).mean()) if len(matching) else 0.0
+    return c1 * len(excess) / n + c2 * len(disjoint) / n + c3 * w_bar
+
+
+def crossover(
+    fitter: Genome, other: Genome, rng: np.random.Generator, disable: float = 0.75
+) -> Genome:
+    """A child of two genomes lined up by innovation number: each matching gene from either
+    parent at random, every disjoint and excess gene from the fitter parent (the paper's
+    rule for unequal fitness). A gene disabled in either parent is disabled in the child
+    with probability `disable`. The child has the fitter parent's nodes."""
+    child = fitter.copy()
+    matching = np.intersect1d(fitter.innovation, other.innovation)
+    i = np.searchsorted(fitter.innovation, matching)
+    j = np.searchsorted(other.innovation, matching)
+    take_other = rng.random(len(matching)) < 0.5
+    child.weight[i[take_other]] = other.weight[j[take_other]]
+    either_off = ~fitter.enabled[i] | ~other.enabled[j]
+    child.enabled[i] = np.where(either_off, rng.random(len(matching)) >= disable, True)
+    shared = np.isin(child.node_ids, other.node_ids) & (child.node_kinds != INPUT)
+    k = np.searchsorted(other.node_ids, child.node_ids[shared], sorter=np.argsort(other.node_ids))
+    from_other = rng.random(int(shared.sum())) < 0.5
+    biases = child.node_bias[shared]
+    biases[from_other] = other.node_bias[np.argsort(other.node_ids)[k]][from_other]
+    child.node_bias[shared] = biases
+    try:
+        topological_order(child)
+    except ValueError:  # re-enabling genes made a cycle: keep the fitter parent's switches
+        child.enabled[i] = fitter.enabled[i]
+    return child

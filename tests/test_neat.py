@@ -1,0 +1,133 @@
+"""NEAT's genomes: structural mutations, alignment by innovation number, the compatibility
+distance, crossover and the forward pass of any feed-forward genome."""
+
+import numpy as np
+import pytest
+
+from neuroevo_helpers import neat
+from neuroevo_helpers.neat import HIDDEN, INPUT, OUTPUT, Genome
+
+
+def genome_with(innovations, weights=None):
+    """A genome whose connection genes carry the given innovation numbers (2 inputs, 1
+    output; the genes' node pairs are made up but distinct)."""
+    innovations = np.array(innovations)
+    n = len(innovations)
+    return Genome(
+        node_ids=np.arange(3 + n),
+        node_kinds=np.r_[INPUT, INPUT, OUTPUT, np.full(n, HIDDEN)],
+        node_bias=np.zeros(3 + n),
+        innovation=innovations,
+        conn_in=np.zeros(n, dtype=int),
+        conn_out=3 + np.arange(n),
+        weight=np.ones(n) if weights is None else np.asarray(weights, float),
+        enabled=np.ones(n, dtype=bool),
+    )
+
+
+def test_a_minimal_genome_is_a_linear_layer_through_tanh():
+    rng = np.random.default_rng(0)
+    record = neat.Innovations(3, 2)
+    g = neat.minimal_genome(3, 2, record, rng).check()
+    assert g.n_inputs == 3 and g.n_outputs == 2 and len(g.innovation) == 6
+    obs = rng.standard_normal((5, 3))
+    w = np.zeros((3, 2))
+    w[g.conn_in, g.conn_out - 3] = g.weight
+    np.testing.assert_allclose(neat.forward(g, obs), np.tanh(obs @ w))
+    # a second genome gets the same innovation numbers for the same connections
+    h = neat.minimal_genome(3, 2, record, rng)
+    np.testing.assert_array_equal(g.innovation, h.innovation)
+
+
+def test_splitting_a_connection_adds_a_node_and_two_genes_the_same_way_everywhere():
+    rng = np.random.default_rng(1)
+    record = neat.Innovations(2, 1)
+    g = neat.minimal_genome(2, 1, record, rng)
+    a = neat.add_node(g, record, np.random.default_rng(5)).check()
+    b = neat.add_node(g, record, np.random.default_rng(5)).check()  # the same split
+    assert len(a.node_ids) == 4 and a.node_kinds[-1] == HIDDEN
+    assert len(a.innovation) == 4 and (~a.enabled).sum() == 1
+    np.testing.assert_array_equal(a.innovation, b.innovation)  # same numbers, same node id
+    np.testing.assert_array_equal(a.node_ids, b.node_ids)
+    split = np.flatnonzero(~a.enabled)[0]
+    into, out_of = (a.conn_out == 3) & a.enabled, (a.conn_in == 3) & a.enabled
+    assert a.weight[into] == 1.0 and a.weight[out_of] == a.weight[split]
+    record.new_generation()  # next generation: the same split makes another node
+    c = neat.add_node(g, record, np.random.default_rng(5))
+    assert c.node_ids[-1] == 4
+
+
+def test_random_structural_mutations_keep_every_genome_feed_forward():
+    rng = np.random.default_rng(2)
+    record = neat.Innovations(4, 2)
+    g = neat.minimal_genome(4, 2, record, rng)
+    for _ in range(150):
+        g = (
+            neat.add_node(g, record, rng)
+            if rng.random() < 0.3
+            else neat.add_connection(g, record, rng)
+        )
+        g = neat.mutate_weights(g, rng)
+    g.check()
+    assert (g.node_kinds == HIDDEN).sum() > 20
+    order = neat.topological_order(g)
+    position = {n: i for i, n in enumerate(order)}
+    for a, b in zip(g.conn_in[g.enabled], g.conn_out[g.enabled]):
+        assert a < 4 or position[a] < position[b]  # every enabled connection goes forward
+    assert neat.forward(g, rng.standard_normal((7, 4))).shape == (7, 2)
+
+
+def test_genes_line_up_as_in_the_papers_figure():
+    # Stanley & Miikkulainen (2002), figure 4: parent 1 has genes 1-5 and 8, parent 2 has
+    # 1-7, 9 and 10. Matching 1-5; disjoint 6, 7 and 8; excess 9 and 10.
+    one, two = genome_with([1, 2, 3, 4, 5, 8]), genome_with([1, 2, 3, 4, 5, 6, 7, 9, 10])
+    matching, disjoint, excess = neat.align(one, two)
+    assert matching.tolist() == [1, 2, 3, 4, 5]
+    assert disjoint.tolist() == [6, 7, 8] and excess.tolist() == [9, 10]
+    assert neat.compatibility(one, two) == pytest.approx(2 + 3)  # N = 1 below 20 genes
+    heavier = genome_with([1, 2, 3, 4, 5, 8], weights=[3, 1, 1, 1, 1, 1])
+    assert neat.compatibility(heavier, two) - neat.compatibility(one, two) == pytest.approx(
+        0.4 * 2 / 5
+    )
+    assert neat.compatibility(one, one) == 0.0
+
+
+def test_crossover_takes_matching_genes_from_either_and_the_rest_from_the_fitter():
+    fitter = genome_with([1, 2, 3, 4, 5, 8], weights=np.zeros(6))
+    other = genome_with([1, 2, 3, 4, 5, 6, 7, 9, 10], weights=np.ones(9))
+    children = [neat.crossover(fitter, other, np.random.default_rng(s)) for s in range(50)]
+    for child in children:
+        np.testing.assert_array_equal(child.innovation, fitter.innovation)
+        assert child.weight[-1] == 0.0  # gene 8: the fitter's only
+    from_other = np.mean([c.weight[:5].mean() for c in children])
+    assert 0.35 < from_other < 0.65  # matching genes: half from each parent
+    # a gene disabled in one parent is disabled in about 75% of the children
+    off = other.copy()
+    off.enabled[0] = False
+    share = np.mean(
+        [not neat.crossover(fitter, off, np.random.default_rng(s)).enabled[0] for s in range(400)]
+    )
+    assert 0.68 < share < 0.82
+
+
+def test_malformed_genomes_are_refused_with_a_reason():
+    record = neat.Innovations(2, 1)
+    g = neat.minimal_genome(2, 1, record, np.random.default_rng(0))
+    bad = g.copy()
+    bad.conn_out = np.array([0, 2])
+    with pytest.raises(ValueError, match="ends in an input"):
+        bad.check()
+    bad = g.copy()
+    bad.weight = np.array([1.0, np.nan])
+    with pytest.raises(ValueError, match="finite"):
+        bad.check()
+    bad = g.copy()
+    bad.innovation = np.array([0, 0])
+    with pytest.raises(ValueError, match="innovation numbers repeat"):
+        bad.check()
+    loop = neat.add_node(g, record, np.random.default_rng(0))
+    loop = neat._with_connection(loop, 99, 2, 3, 1.0)  # output -> hidden -> output
+    with pytest.raises(ValueError, match="cycle"):
+        loop.check()
+    with pytest.raises(ValueError, match=r"obs must be \(batch, 2\)"):
+        neat.forward(g, np.zeros((4, 3)))
