@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import _check_count
+from .network import MLP, _check_count
 
 INPUT, OUTPUT, HIDDEN = 0, 1, 2
 
@@ -316,3 +316,96 @@ def crossover(
     except ValueError:  # re-enabling genes made a cycle: keep the fitter parent's switches
         child.enabled[i] = fitter.enabled[i]
     return child
+
+
+def depth(genome: Genome) -> int:
+    """How many rounds `PaddedGenomes` needs: a non-input node's level is one more than the
+    highest level among its enabled inputs (inputs are 0, a node with no inputs is 1, since
+    its value tanh(bias) takes one round); the genome's depth is its highest level."""
+    on = genome.enabled
+    src, dst = genome.conn_in[on], genome.conn_out[on]
+    level = {int(n): 0 for n in genome.node_ids}
+    for node in topological_order(genome):
+        level[int(node)] = 1 + max((level[int(s)] for s in src[dst == node]), default=0)
+    return max(level.values(), default=0)
+
+
+@dataclass(frozen=True)
+class PaddedGenomes(MLP):
+    """NEAT genomes of up to `max_hidden` hidden nodes as fixed-length parameter vectors, so
+    that a whole population of different shapes runs in one batched pass (and `evaluate`,
+    agent files and `record` treat them like any network).
+
+    A genome becomes `[depth, W, b]`: N = n_in + n_out + max_hidden node slots (inputs, then
+    outputs, then hidden nodes), W the N × N matrix of its enabled connections (zero where
+    there is none), b the biases. The forward pass sets the input slots and then `depth`
+    times recomputes every other slot from all slots at once, tanh(V @ W + b): after k
+    rounds every node at most k connections from the inputs has its final value, so `depth`
+    rounds (the population's largest) compute every genome exactly. `layer_sizes` is
+    (n_in, n_out); `output` and the action bounds work as for `MLP`.
+    """
+
+    max_hidden: int = 0
+
+    @property
+    def n_nodes(self) -> int:
+        return self.layer_sizes[0] + self.layer_sizes[-1] + self.max_hidden
+
+    @property
+    def n_params(self) -> int:
+        return 1 + self.n_nodes**2 + self.n_nodes
+
+    def init_params(self, rng, pop_size=None):
+        raise TypeError(
+            "PaddedGenomes has no random parameters of its own: make genomes with "
+            "neat.minimal_genome and turn them into parameters with policy.encode(genomes)."
+        )
+
+    def encode(self, genomes: list[Genome]) -> np.ndarray:
+        """`(len(genomes), n_params)`: each genome's depth, padded W and b."""
+        n_in, n_out, n = self.layer_sizes[0], self.layer_sizes[-1], self.n_nodes
+        out = np.zeros((len(genomes), self.n_params))
+        for row, g in enumerate(genomes):
+            if (g.n_inputs, g.n_outputs) != (n_in, n_out):
+                raise ValueError(
+                    f"genome {row} has {g.n_inputs} inputs and {g.n_outputs} outputs; this "
+                    f"policy takes ({n_in}, {n_out})."
+                )
+            hidden = g.node_ids[g.node_kinds == HIDDEN]
+            if len(hidden) > self.max_hidden:
+                raise ValueError(
+                    f"genome {row} has {len(hidden)} hidden nodes, more than max_hidden="
+                    f"{self.max_hidden}: make the policy with a larger max_hidden."
+                )
+            slot = {int(i): int(i) for i in g.node_ids[g.node_kinds != HIDDEN]}
+            slot.update({int(h): n_in + n_out + k for k, h in enumerate(hidden)})
+            W, b = np.zeros((n, n)), np.zeros(n)
+            on = g.enabled
+            rows = [slot[int(i)] for i in g.conn_in[on]]
+            cols = [slot[int(i)] for i in g.conn_out[on]]
+            np.add.at(W, (rows, cols), g.weight[on])
+            b[[slot[int(i)] for i in g.node_ids]] = g.node_bias
+            b[:n_in] = 0.0
+            out[row] = np.concatenate([[depth(g)], W.ravel(), b])
+        return out
+
+    def forward(self, params: np.ndarray, obs: np.ndarray) -> np.ndarray:
+        params = self.check_params(params)
+        obs = self._check_obs(params, obs)
+        single = params.ndim == 1
+        p, o = (params[None], obs[None]) if single else (params, obs)
+        if self.obs_mean is not None:
+            o = (o - np.asarray(self.obs_mean)) / np.asarray(self.obs_std)
+        n_in, n_out, n = self.layer_sizes[0], self.layer_sizes[-1], self.n_nodes
+        W = p[:, 1 : 1 + n * n].reshape(len(p), n, n)[:, :, n_in:]  # into non-input slots
+        b = p[:, None, 1 + n * n + n_in :]
+        values = np.zeros((len(p), int(np.prod(o.shape[1:-1], dtype=int)), n))
+        values[..., :n_in] = o.reshape(len(p), -1, n_in)
+        for _ in range(int(p[:, 0].max())):
+            values[..., n_in:] = np.tanh(values @ W + b)
+        h = values[..., n_in : n_in + n_out]
+        if self.output == "tanh" and self.action_low is not None and self.action_high is not None:
+            low, high = np.asarray(self.action_low), np.asarray(self.action_high)
+            h = low + (h + 1.0) * 0.5 * (high - low)
+        h = h.reshape(o.shape[:-1] + (n_out,))
+        return h[0] if single else h

@@ -131,3 +131,51 @@ def test_malformed_genomes_are_refused_with_a_reason():
         loop.check()
     with pytest.raises(ValueError, match=r"obs must be \(batch, 2\)"):
         neat.forward(g, np.zeros((4, 3)))
+
+
+def grown(n_in, n_out, rng, steps):
+    record = neat.Innovations(n_in, n_out)
+    g = neat.minimal_genome(n_in, n_out, record, rng)
+    for _ in range(steps):
+        g = (
+            neat.add_node(g, record, rng)
+            if rng.random() < 0.4
+            else neat.add_connection(g, record, rng)
+        )
+        g = neat.mutate_weights(g, rng)
+    return g
+
+
+def test_padded_genomes_compute_every_genome_exactly_in_one_batched_pass():
+    rng = np.random.default_rng(3)
+    genomes = [grown(4, 2, rng, steps) for steps in (0, 3, 10, 25, 40)]
+    policy = neat.PaddedGenomes((4, 2), max_hidden=30)
+    population = policy.encode(genomes)
+    obs = rng.standard_normal((5, 6, 4))  # row i: 6 observations for genome i
+    batched = policy.forward(population, obs)
+    for i, g in enumerate(genomes):
+        np.testing.assert_allclose(batched[i], neat.forward(g, obs[i]), atol=1e-12)
+        np.testing.assert_allclose(policy.forward(population[i], obs[i]), batched[i])
+    assert policy.act(population, obs).shape == (5, 6)  # argmax: one action per observation
+
+
+def test_padded_genomes_play_in_evaluate_and_refuse_what_does_not_fit():
+    import neuroevo_helpers as nh
+
+    rng = np.random.default_rng(4)
+    genomes = [grown(4, 2, rng, 8) for _ in range(6)]
+    policy = neat.PaddedGenomes((4, 2), max_hidden=10)
+    result = nh.evaluate(policy, policy.encode(genomes), "CartPole-v1", 2, seed=0)
+    assert result.fitness.shape == (6,)
+    assert (result.fitness >= 8).all()  # every episode lasts at least 8 steps
+    with pytest.raises(ValueError, match="larger max_hidden"):
+        neat.PaddedGenomes((4, 2), max_hidden=0).encode(genomes)
+    with pytest.raises(ValueError, match=r"takes \(3, 2\)"):
+        neat.PaddedGenomes((3, 2), max_hidden=10).encode(genomes)
+    with pytest.raises(TypeError, match="encode"):
+        policy.init_params(rng, 4)
+    disconnected = genomes[0].copy()
+    disconnected.enabled[:] = False
+    disconnected.node_bias[disconnected.node_kinds == OUTPUT] = [0.5, -0.5]
+    out = policy.forward(policy.encode([disconnected])[0], np.zeros((1, 4)))
+    np.testing.assert_allclose(out, np.tanh([[0.5, -0.5]]))  # outputs with no inputs: tanh(b)
