@@ -281,13 +281,17 @@ def compatibility(
     """The paper's distance δ = c1·E/N + c2·D/N + c3·W̄: E excess and D disjoint genes, W̄ the
     mean weight difference of matching genes, N the larger genome's gene count (1 when both
     have fewer than `small` genes, as the paper does for small genomes)."""
-    matching, disjoint, excess = align(a, b)
-    n = max(len(a.innovation), len(b.innovation))
+    ia, ib = a.innovation, b.innovation
+    if len(ia) == 0 or len(ib) == 0:
+        n_excess, n_disjoint, w_bar = len(ia) + len(ib), 0, 0.0
+    else:  # counted without building align's arrays: this runs pop_size x species times
+        matching, i, j = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
+        n_excess = int(np.sum(ia > ib[-1]) + np.sum(ib > ia[-1]))
+        n_disjoint = len(ia) + len(ib) - 2 * len(matching) - n_excess
+        w_bar = float(np.abs(a.weight[i] - b.weight[j]).mean()) if len(matching) else 0.0
+    n = max(len(ia), len(ib))
     n = 1 if n < small else n
-    wa = a.weight[np.searchsorted(a.innovation, matching)]
-    wb = b.weight[np.searchsorted(b.innovation, matching)]
-    w_bar = float(np.abs(wa - wb).mean()) if len(matching) else 0.0
-    return c1 * len(excess) / n + c2 * len(disjoint) / n + c3 * w_bar
+    return c1 * n_excess / n + c2 * n_disjoint / n + c3 * w_bar
 
 
 def crossover(
@@ -409,3 +413,135 @@ class PaddedGenomes(MLP):
             h = low + (h + 1.0) * 0.5 * (high - low)
         h = h.reshape(o.shape[:-1] + (n_out,))
         return h[0] if single else h
+
+
+class NEAT:
+    """NEAT's generation loop with `ask`/`tell`, so `train` runs it like the GA and the ES.
+
+    `ask()` returns the genomes as `policy.encode(genomes)`; `tell(population, fitness)`
+    then, as in Stanley & Miikkulainen (2002):
+
+    1. **speciates**: each genome joins the first species whose representative (a random
+       member of the species last generation) is within `threshold` compatibility distance,
+       or founds a new one;
+    2. **shares fitness**: each species gets offspring in proportion to its members' mean
+       fitness (shifted so the worst genome scores 0), so a species cannot grow just by
+       being large; a species that has not improved its best for `stagnation` generations
+       gets none, unless it holds the best genome;
+    3. **breeds** within each species: its champion is copied unchanged when the species
+       has at least 5 members; the rest are children of its best `survival` fraction, by
+       crossover (`crossover_rate`) or copying, then mutation of the weights, a new node
+       (`add_node_rate`) or a new connection (`add_connection_rate`), or else of the
+       weights (each child gets one of the three).
+
+    Left out: mating between species (0.1% in the paper) and recurrent connections.
+    `species_sizes` holds every generation's {species id: size}.
+    """
+
+    def __init__(
+        self, policy: PaddedGenomes, pop_size: int, rng: np.random.Generator, *,
+        threshold: float = 3.0, survival: float = 0.2, crossover_rate: float = 0.75,
+        add_node_rate: float = 0.03, add_connection_rate: float = 0.05,
+        stagnation: int = 15,
+    ) -> None:  # fmt: skip
+        if not isinstance(policy, PaddedGenomes):
+            raise TypeError(
+                "NEAT needs a neat.PaddedGenomes policy, e.g. PaddedGenomes((4, 2), max_hidden=20)."
+            )
+        _check_count("pop_size", pop_size)
+        self.policy, self.pop_size, self.rng = policy, pop_size, rng
+        self.threshold, self.survival, self.crossover_rate = threshold, survival, crossover_rate
+        self.add_node_rate, self.add_connection_rate = add_node_rate, add_connection_rate
+        self.stagnation = stagnation
+        n_in, n_out = policy.layer_sizes[0], policy.layer_sizes[-1]
+        self.innovations = Innovations(n_in, n_out)
+        self.genomes = [minimal_genome(n_in, n_out, self.innovations, rng) for _ in range(pop_size)]
+        self.species: list[dict] = []  # {"id", "representative", "best", "since"}
+        self.species_sizes: list[dict[int, int]] = []
+        self.generation, self._next_species = 0, 0
+
+    def ask(self) -> np.ndarray:
+        """The population to evaluate now, `(pop_size, policy.n_params)`."""
+        return self.policy.encode(self.genomes)
+
+    def tell(self, population: np.ndarray, fitness: np.ndarray) -> None:
+        fitness = np.asarray(fitness, dtype=float)
+        if fitness.shape != (len(self.genomes),) or len(population) != len(self.genomes):
+            raise ValueError(
+                f"tell needs the {len(self.genomes)} rows ask() gave and one fitness each; got "
+                f"{len(population)} rows and fitness of shape {fitness.shape}."
+            )
+        members = self._speciate()
+        shifted = fitness - fitness.min()
+        best_overall = int(np.argmax(fitness))
+        alive = []
+        for s, idx in zip(self.species, members):
+            if not idx:
+                continue
+            top = float(fitness[idx].max())
+            if top > s["best"]:
+                s["best"], s["since"] = top, self.generation
+            if self.generation - s["since"] < self.stagnation or best_overall in idx:
+                alive.append((s, idx))
+        self.species_sizes.append(
+            {s["id"]: len(idx) for s, idx in zip(self.species, members) if idx}
+        )
+        share = np.array([shifted[idx].mean() for _, idx in alive]) + 1e-12
+        counts = _apportion(share / share.sum(), self.pop_size)
+        children = []
+        for (_, idx), n in zip(alive, counts):
+            children += self._breed([idx[i] for i in np.argsort(-fitness[idx], kind="stable")], n)
+        self.species = [s for s, idx in alive]
+        for s, (_, idx) in zip(self.species, alive):  # next generation's representatives
+            s["representative"] = self.genomes[int(self.rng.choice(idx))]
+        self.genomes = children
+        self.innovations.new_generation()
+        self.generation += 1
+
+    def _speciate(self) -> list[list[int]]:
+        members: list[list[int]] = [[] for _ in self.species]
+        for i, g in enumerate(self.genomes):
+            for k, s in enumerate(self.species):
+                if compatibility(g, s["representative"]) < self.threshold:
+                    members[k].append(i)
+                    break
+            else:
+                self.species.append(
+                    {"id": self._next_species, "representative": g, "best": -np.inf,
+                     "since": self.generation}
+                )  # fmt: skip
+                self._next_species += 1
+                members.append([i])
+        return members
+
+    def _breed(self, ranked: list[int], n: int) -> list[Genome]:
+        """`n` children of a species whose members are `ranked`, best first."""
+        out = [self.genomes[ranked[0]].copy()] if n > 0 and len(ranked) >= 5 else []
+        parents = ranked[: max(1, int(np.ceil(self.survival * len(ranked))))]
+        while len(out) < n:
+            a = parents[int(self.rng.integers(len(parents)))]
+            if len(parents) > 1 and self.rng.random() < self.crossover_rate:
+                b = parents[int(self.rng.integers(len(parents)))]
+                fitter, other = (a, b) if ranked.index(a) <= ranked.index(b) else (b, a)
+                child = crossover(self.genomes[fitter], self.genomes[other], self.rng)
+            else:
+                child = self.genomes[a].copy()
+            out.append(self._mutate(child))
+        return out
+
+    def _mutate(self, g: Genome) -> Genome:
+        if self.rng.random() < self.add_node_rate and (
+            np.sum(g.node_kinds == HIDDEN) < self.policy.max_hidden
+        ):
+            return add_node(g, self.innovations, self.rng)
+        if self.rng.random() < self.add_connection_rate:
+            return add_connection(g, self.innovations, self.rng)
+        return mutate_weights(g, self.rng)
+
+
+def _apportion(shares: np.ndarray, total: int) -> np.ndarray:
+    """Whole numbers in proportion to `shares` that add up to `total` (largest remainders)."""
+    exact = shares * total
+    counts = np.floor(exact).astype(int)
+    counts[np.argsort(-(exact - counts), kind="stable")[: total - counts.sum()]] += 1
+    return counts

@@ -179,3 +179,40 @@ def test_padded_genomes_play_in_evaluate_and_refuse_what_does_not_fit():
     disconnected.node_bias[disconnected.node_kinds == OUTPUT] = [0.5, -0.5]
     out = policy.forward(policy.encode([disconnected])[0], np.zeros((1, 4)))
     np.testing.assert_allclose(out, np.tanh([[0.5, -0.5]]))  # outputs with no inputs: tanh(b)
+
+
+def xor_fitness(policy, population):
+    """4 minus the squared error on XOR's four cases (the third input is a constant 1), the
+    output read as (tanh + 1) / 2; and which genomes get all four right."""
+    x = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
+    y = np.array([0, 1, 1, 0], dtype=float)
+    out = (policy.forward(population, np.broadcast_to(x, (len(population), 4, 3)))[..., 0] + 1) / 2
+    return 4 - ((out - y) ** 2).sum(axis=1), ((out > 0.5) == y).all(axis=1)
+
+
+def test_neat_grows_hidden_nodes_and_solves_xor():
+    policy = neat.PaddedGenomes((3, 1), max_hidden=20, output="tanh")
+    solved_at = []
+    for seed in range(2):
+        strategy = neat.NEAT(policy, 150, np.random.default_rng(seed))
+        for generation in range(60):
+            population = strategy.ask()
+            fitness, solved = xor_fitness(policy, population)
+            if solved.any():
+                winner = strategy.genomes[int(np.argmax(solved))]
+                assert (winner.node_kinds == HIDDEN).any()  # XOR needs a hidden node
+                solved_at.append(generation)
+                break
+            strategy.tell(population, fitness)
+            assert sum(strategy.species_sizes[-1].values()) == 150
+            assert len(strategy.genomes) == 150
+    assert len(solved_at) == 2, solved_at  # the paper: 32 generations on average
+
+
+def test_neat_refuses_what_it_cannot_use():
+    with pytest.raises(TypeError, match="PaddedGenomes"):
+        neat.NEAT(neat.MLP((3, 1)), 10, np.random.default_rng(0))
+    policy = neat.PaddedGenomes((3, 1), max_hidden=5)
+    strategy = neat.NEAT(policy, 10, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="the 10 rows ask"):
+        strategy.tell(strategy.ask(), np.zeros(9))
