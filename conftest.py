@@ -7,7 +7,8 @@ cell of linear algebra ran up to 20 times slower than alone (10_cma_es_and_ars, 
 covariance at 1,410 parameters). So each xdist worker is pinned to its own core(s), which
 its notebook kernels inherit (`processes.cores()` then counts one), and OpenBLAS runs one
 thread. The numbers are the same either way: `evaluate` gives the same returns with any
-number of processes, and OpenBLAS with any number of threads.
+number of processes, and with one OpenBLAS thread 10's CMA-ES run and every checked output
+agreed with the runs made with several.
 """
 
 import os

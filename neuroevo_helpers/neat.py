@@ -310,10 +310,11 @@ def crossover(
     either_off = ~fitter.enabled[i] | ~other.enabled[j]
     child.enabled[i] = np.where(either_off, rng.random(len(matching)) >= disable, True)
     shared = np.isin(child.node_ids, other.node_ids) & (child.node_kinds != INPUT)
-    k = np.searchsorted(other.node_ids, child.node_ids[shared], sorter=np.argsort(other.node_ids))
+    order = np.argsort(other.node_ids)
+    k = order[np.searchsorted(other.node_ids, child.node_ids[shared], sorter=order)]
     from_other = rng.random(int(shared.sum())) < 0.5
     biases = child.node_bias[shared]
-    biases[from_other] = other.node_bias[np.argsort(other.node_ids)[k]][from_other]
+    biases[from_other] = other.node_bias[k][from_other]
     child.node_bias[shared] = biases
     try:
         topological_order(child)
@@ -491,9 +492,9 @@ class NEAT:
         children = []
         for (_, idx), n in zip(alive, counts):
             children += self._breed([idx[i] for i in np.argsort(-fitness[idx], kind="stable")], n)
-        self.species = [s for s, idx in alive]
-        for s, (_, idx) in zip(self.species, alive):  # next generation's representatives
+        for s, idx in alive:  # next generation's representatives
             s["representative"] = self.genomes[int(self.rng.choice(idx))]
+        self.species = [s for s, _ in alive]
         self.genomes = children
         self.innovations.new_generation()
         self.generation += 1

@@ -137,12 +137,11 @@ def check_cell_of(cell_of: Callable) -> bool:
             )
         try:
             cell = tuple(int(v) for v in np.ravel(got))
-            whole = all(float(v) == int(v) for v in np.ravel(got))
         except (TypeError, ValueError):
             return fail(f"cell_of returned {got!r}; return a tuple of whole numbers, e.g. (3, 1).")
         if len(cell) != 2:
             return fail(f"for a 2-D descriptor return 2 indices, one per dimension; got {got!r}.")
-        if not whole or not all(isinstance(v, (int, np.integer)) for v in got):
+        if not all(isinstance(v, (int, np.integer)) for v in got):
             return fail(
                 f"cell_of returned {got!r}: cell indices are whole numbers of type int "
                 "(an index of 5.0 fails). "
