@@ -12,6 +12,13 @@ trained: `algorithm`, `seed`, `generations`, `env_steps`, `backend`, `validation
 `test_episodes` (its verdict on gymnasium's test episodes, never used to choose; files
 made before the course's protocol have `held_out_mean` instead).
 
+A NEAT agent (a `neat.PaddedGenomes` policy) is saved as its genome instead of `params`:
+the node genes `node_ids`, `node_kinds`, `node_bias` and the connection genes `innovation`,
+`conn_in`, `conn_out`, `weight`, `enabled`, with `max_hidden` (the padded size it was
+trained with). Loading checks the genome (`Genome.check`: a malformed one is refused with
+the reason) and gives `params` in the padded form, so `evaluate` and `record` treat it like
+any network; `info["genome"]` is the genome itself.
+
 A MAP-Elites archive saved with its policy (`GridArchive.save(path, policy=..., env_id=...)`)
 is read the same way: `load_agent(path, cell=(i, j))` gives the elite of that cell, and
 without `cell` the best elite. Its `params` is 2-D (one row per filled cell, listed in
@@ -29,10 +36,13 @@ import numpy as np
 
 from ._files import atomic_path
 from .envs import check_policy_fits, env_spec, make_env
+from .neat import Genome, PaddedGenomes
 from .network import MLP
 
 REQUIRED = ("params", "layer_sizes", "hidden_activation", "output", "env_id")
 OPTIONAL = ("action_low", "action_high", "obs_mean", "obs_std")  # MLP fields, when set
+GENOME = ("node_ids", "node_kinds", "node_bias", "innovation", "conn_in", "conn_out", "weight",
+          "enabled")  # fmt: skip
 
 
 class Agent(NamedTuple):
@@ -47,15 +57,26 @@ class Agent(NamedTuple):
 def save_agent(
     path: str | os.PathLike, policy: MLP, params: np.ndarray, env_id: str, **info
 ) -> Path:
-    """Write an agent file atomically (a failure leaves no half-written file)."""
+    """Write an agent file atomically (a failure leaves no half-written file).
+
+    For a `neat.PaddedGenomes` policy, `params` is a row of `policy.encode` or a `Genome`;
+    the file holds the genome's arrays (see the module's docstring)."""
     path = Path(path)
     if path.suffix != ".npz":
         raise ValueError(f"An agent file must end in .npz; got {str(path)!r}.")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"The folder {str(path.parent)!r} does not exist: create it first.")
     env_spec(env_id)
-    arrays = {
-        "params": policy.check_params(params),
+    if isinstance(policy, PaddedGenomes):
+        genome = params if isinstance(params, Genome) else policy.decode(params)
+        policy.encode([genome.check()])  # refuses a genome that does not fit the policy
+        arrays = {key: getattr(genome, key) for key in GENOME}
+        arrays["max_hidden"] = np.array(policy.max_hidden)
+    elif isinstance(params, Genome):
+        raise TypeError("a Genome is saved with a neat.PaddedGenomes policy, not an MLP.")
+    else:
+        arrays = {"params": policy.check_params(params)}
+    arrays |= {
         "layer_sizes": np.array(policy.layer_sizes),
         "hidden_activation": np.array(policy.hidden_activation),
         "output": np.array(policy.output),
@@ -91,7 +112,11 @@ def load_agent(path: str | os.PathLike, env_id: str | None = None, cell=None) ->
             f"{str(path)!r} is not an agent file: it holds pickled Python objects, which are "
             "never loaded here because unpickling a stranger's file can run their code."
         ) from None
-    missing = [key for key in REQUIRED if key not in fields]
+    neat = "node_ids" in fields
+    required = (
+        [k for k in REQUIRED if k != "params"] + [*GENOME, "max_hidden"] if neat else REQUIRED
+    )
+    missing = [key for key in required if key not in fields]
     if missing:
         raise ValueError(f"{str(path)!r} is not an agent file: it has no {', '.join(missing)}.")
     saved_env = str(fields["env_id"])
@@ -103,22 +128,43 @@ def load_agent(path: str | os.PathLike, env_id: str | None = None, cell=None) ->
         raise ValueError(
             f"{str(path)!r} holds one agent, not a MAP-Elites archive: leave out the cell."
         )
-    policy = MLP(
+    kind, extra = (PaddedGenomes, {"max_hidden": int(fields["max_hidden"])}) if neat else (MLP, {})
+    policy = kind(
         tuple(fields["layer_sizes"].tolist()),
         str(fields["hidden_activation"]),
         str(fields["output"]),
         **{k: tuple(fields[k].tolist()) for k in OPTIONAL if k in fields},
+        **extra,
     )
-    params = policy.check_params(fields["params"])
     info = {
         k: v.item() if v.ndim == 0 else v
         for k, v in fields.items()
-        if k not in (*REQUIRED, *OPTIONAL)
+        if k not in (*REQUIRED, *OPTIONAL, *GENOME, "max_hidden")
     }
+    if neat:
+        info["genome"] = _genome(path, fields)
+        try:
+            params = policy.encode([info["genome"]])[0]
+        except ValueError as error:
+            raise ValueError(f"{str(path)!r} holds a genome that does not fit: {error}") from None
+    else:
+        params = policy.check_params(fields["params"])
     env = make_env(saved_env)  # also a clear error if the env id is unknown here
     check_policy_fits(policy, env.observation_space, env.action_space, saved_env)
     env.close()
     return Agent(policy, params, saved_env, info)
+
+
+def _genome(path: Path, fields: dict) -> Genome:
+    """The genome in a NEAT agent file, checked (a malformed one is refused with the reason)."""
+    kinds = {"weight": float, "node_bias": float, "enabled": bool}
+    try:
+        genome = Genome(**{k: np.asarray(fields[k], dtype=kinds.get(k, int)) for k in GENOME})
+        if any(getattr(genome, k).ndim != 1 for k in GENOME):
+            raise ValueError("every gene array must be one-dimensional.")
+        return genome.check()
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{str(path)!r} holds a malformed NEAT genome: {error}") from None
 
 
 def _elite(path: Path, fields: dict, cell) -> dict:

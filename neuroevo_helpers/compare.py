@@ -42,9 +42,10 @@ BUDGETS = {
 THRESHOLDS = {"Pendulum-v1": -200.0}
 METHODS = ("random search", "GA", "ES", "REINFORCE")
 # 10_cma_es_and_ars's methods: run only when asked for (`methods=`), so 07's default is unchanged
-EXTRA_METHODS = ("CMA-ES", "ARS")
+EXTRA_METHODS = ("CMA-ES", "ARS", "NEAT")  # NEAT: 12_neat
 ALL_METHODS = METHODS + EXTRA_METHODS
-RECIPE_KEYS = {"GA": "ga", "ES": "es", "CMA-ES": "cmaes", "ARS": "ars"}  # recipes.recipe's names
+# recipes.recipe's names
+RECIPE_KEYS = {"GA": "ga", "ES": "es", "CMA-ES": "cmaes", "ARS": "ars", "NEAT": "neat"}
 REINFORCE_SETTINGS = dict(hidden=16, n_episodes=10, lr=0.01)
 RANDOM_SEARCH_SETTINGS = dict(hidden=16, pop_size=64, n_episodes=3)
 # What `tune` chose where it moved from the defaults above (assets/tuning.json); the GA's
@@ -332,6 +333,7 @@ TUNING_GRIDS = {
     "ARS": [
         dict(step_size=a, noise=v) for a, v in ((0.02, 0.03), (0.05, 0.1), (0.1, 0.3), (0.3, 1.0))
     ],
+    "NEAT": [dict(weight_power=p) for p in (0.25, 0.5, 1.0, 2.5)],
 }
 
 

@@ -16,8 +16,9 @@ the same number wherever it appears, which is what lets crossover line up two ge
 the compatibility distance compare them. Only feed-forward genomes are made here: a new
 connection never closes a cycle.
 
-Work in progress for 12_neat: genomes, mutations, crossover, the compatibility distance and
-the forward pass. Speciation and the population loop come next.
+`PaddedGenomes` runs a population of different genomes in one batched pass, and `NEAT` is
+the generation loop (speciation, fitness sharing) with the `ask`/`tell` of the course's
+other strategies. Taught in 12_neat.
 """
 
 from __future__ import annotations
@@ -327,15 +328,70 @@ def depth(genome: Genome) -> int:
     """How many rounds `PaddedGenomes` needs: a non-input node's level is one more than the
     highest level among its enabled inputs (inputs are 0, a node with no inputs is 1, since
     its value tanh(bias) takes one round); the genome's depth is its highest level."""
+    return max(levels(genome).values(), default=0)
+
+
+def levels(genome: Genome) -> dict[int, int]:
+    """Each node's level, as `depth` counts it: inputs 0, every other node one more than the
+    highest level among its enabled inputs. (`draw` puts each level in a column.)"""
     on = genome.enabled
     src, dst = genome.conn_in[on], genome.conn_out[on]
     level = {int(n): 0 for n in genome.node_ids}
     for node in topological_order(genome):
         level[int(node)] = 1 + max((level[int(s)] for s in src[dst == node]), default=0)
-    return max(level.values(), default=0)
+    return level
 
 
-@dataclass(frozen=True)
+def draw(genome: Genome, ax=None, title: str | None = None, input_names=None, output_names=None):
+    """Draw a genome with matplotlib: inputs on the left, outputs on the right, hidden nodes
+    in columns by level; enabled connections as lines, blue for positive weights and red for
+    negative, thicker for larger |weight| (disabled genes are not drawn). Returns the axes."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 3))
+    level = levels(genome)
+    right = max(1, max(level.values()))
+    x = {
+        n: (right if k == OUTPUT else level[n])
+        for n, k in zip(genome.node_ids.tolist(), genome.node_kinds.tolist())
+    }
+    y = {}
+    for column in sorted(set(x.values())):
+        nodes = [n for n in genome.node_ids.tolist() if x[n] == column]
+        for i, n in enumerate(nodes):
+            if len(nodes) > 1:  # first on top
+                y[n] = 1.0 - i / (len(nodes) - 1)
+            else:  # a lone hidden node off the middle line, so its edges stay apart
+                y[n] = 0.5 if column in (0, right) else 0.5 + 0.25 * (-1) ** column
+    on = genome.enabled
+    w = genome.weight[on]
+    scale = max(float(np.abs(w).max()), 1e-9) if len(w) else 1.0
+    for a, b, weight in zip(genome.conn_in[on].tolist(), genome.conn_out[on].tolist(), w):
+        ax.plot([x[a], x[b]], [y[a], y[b]], color="tab:blue" if weight > 0 else "tab:red",
+                lw=0.5 + 3.0 * abs(weight) / scale, alpha=0.7, zorder=1)  # fmt: skip
+    colours = {INPUT: "white", OUTPUT: "black", HIDDEN: "lightgrey"}
+    for n, k in zip(genome.node_ids.tolist(), genome.node_kinds.tolist()):
+        ax.scatter(x[n], y[n], s=160, c=colours[k], edgecolors="black", zorder=2)
+    names = [*(input_names or []), *(output_names or [])]
+    ids = [
+        *genome.node_ids[genome.node_kinds == INPUT],
+        *genome.node_ids[genome.node_kinds == OUTPUT],
+    ]
+    for n, name in zip(ids, names):
+        side = (-0.06 if x[int(n)] == 0 else 0.06) * (right + 1)
+        ax.text(x[int(n)] + side, y[int(n)], name, ha="right" if side < 0 else "left",
+                va="center", fontsize=8)  # fmt: skip
+    hidden, conns = int(np.sum(genome.node_kinds == HIDDEN)), int(on.sum())
+    ax.set_title(title or f"{hidden} hidden, {conns} connections", fontsize=9)
+    margin = 0.35 * (right + 1)
+    ax.set_xlim(-margin if input_names else -0.3, right + (margin if output_names else 0.3))
+    ax.set_ylim(-0.15, 1.15)
+    ax.axis("off")
+    return ax
+
+
+@dataclass(frozen=True, repr=False)
 class PaddedGenomes(MLP):
     """NEAT genomes of up to `max_hidden` hidden nodes as fixed-length parameter vectors, so
     that a whole population of different shapes runs in one batched pass (and `evaluate`,
@@ -351,6 +407,11 @@ class PaddedGenomes(MLP):
     """
 
     max_hidden: int = 0
+
+    def __repr__(self) -> str:
+        return super().__repr__().replace("MLP(", "PaddedGenomes(", 1)[:-1] + (
+            f", max_hidden={self.max_hidden})"
+        )
 
     @property
     def n_nodes(self) -> int:
@@ -394,6 +455,29 @@ class PaddedGenomes(MLP):
             out[row] = np.concatenate([[depth(g)], W.ravel(), b])
         return out
 
+    def decode(self, params: np.ndarray) -> Genome:
+        """The genome a row of `encode` holds, as far as the network goes: every non-zero
+        weight becomes an enabled connection (numbered 0, 1, ... in (from, to) order: the
+        run's innovation numbers and disabled genes are not kept in the padded form), and
+        every hidden slot with a connection or a bias becomes a hidden node. It computes
+        exactly what the row computes (what agent files store)."""
+        params = self.check_params(params)
+        if params.ndim != 1:
+            raise ValueError(f"decode takes one row (n_params,); got shape {params.shape}.")
+        n_in, n_out, n = self.layer_sizes[0], self.layer_sizes[-1], self.n_nodes
+        W, b = params[1 : 1 + n * n].reshape(n, n), params[1 + n * n :]
+        used = (W != 0).any(axis=0) | (W != 0).any(axis=1) | (b != 0)
+        used[: n_in + n_out] = True
+        ids = np.flatnonzero(used)
+        src, dst = np.nonzero(W)
+        kinds = np.full(len(ids), HIDDEN)
+        kinds[ids < n_in], kinds[(ids >= n_in) & (ids < n_in + n_out)] = INPUT, OUTPUT
+        bias = np.where(kinds == INPUT, 0.0, b[ids])
+        return Genome(
+            node_ids=ids, node_kinds=kinds, node_bias=bias, innovation=np.arange(len(src)),
+            conn_in=src, conn_out=dst, weight=W[src, dst], enabled=np.ones(len(src), bool),
+        ).check()  # fmt: skip
+
     def forward(self, params: np.ndarray, obs: np.ndarray) -> np.ndarray:
         params = self.check_params(params)
         obs = self._check_obs(params, obs)
@@ -433,7 +517,7 @@ class NEAT:
        has at least 5 members; the rest are children of its best `survival` fraction, by
        crossover (`crossover_rate`) or copying, then mutation of the weights, a new node
        (`add_node_rate`) or a new connection (`add_connection_rate`), or else of the
-       weights (each child gets one of the three).
+       weights by N(0, `weight_power`²) (each child gets one of the three).
 
     Left out: mating between species (0.1% in the paper) and recurrent connections.
     `species_sizes` holds every generation's {species id: size}.
@@ -443,7 +527,8 @@ class NEAT:
         self, policy: PaddedGenomes, pop_size: int, rng: np.random.Generator, *,
         threshold: float = 3.0, survival: float = 0.2, crossover_rate: float = 0.75,
         add_node_rate: float = 0.03, add_connection_rate: float = 0.05,
-        stagnation: int = 15,
+        stagnation: int = 15, weight_power: float = 0.5,
+        start_rng: np.random.Generator | None = None,
     ) -> None:  # fmt: skip
         if not isinstance(policy, PaddedGenomes):
             raise TypeError(
@@ -453,10 +538,13 @@ class NEAT:
         self.policy, self.pop_size, self.rng = policy, pop_size, rng
         self.threshold, self.survival, self.crossover_rate = threshold, survival, crossover_rate
         self.add_node_rate, self.add_connection_rate = add_node_rate, add_connection_rate
-        self.stagnation = stagnation
+        self.stagnation, self.weight_power = stagnation, weight_power
         n_in, n_out = policy.layer_sizes[0], policy.layer_sizes[-1]
         self.innovations = Innovations(n_in, n_out)
-        self.genomes = [minimal_genome(n_in, n_out, self.innovations, rng) for _ in range(pop_size)]
+        start_rng = rng if start_rng is None else start_rng  # the first genomes' weights
+        self.genomes = [
+            minimal_genome(n_in, n_out, self.innovations, start_rng) for _ in range(pop_size)
+        ]
         self.species: list[dict] = []  # {"id", "representative", "best", "since"}
         self.species_sizes: list[dict[int, int]] = []
         self.generation, self._next_species = 0, 0
@@ -537,7 +625,7 @@ class NEAT:
             return add_node(g, self.innovations, self.rng)
         if self.rng.random() < self.add_connection_rate:
             return add_connection(g, self.innovations, self.rng)
-        return mutate_weights(g, self.rng)
+        return mutate_weights(g, self.rng, power=self.weight_power)
 
 
 def _apportion(shares: np.ndarray, total: int) -> np.ndarray:

@@ -22,6 +22,7 @@ from .cmaes import CMAES, SepCMAES
 from .envs import Evaluation, evaluate, observation_stats, policy_for_env
 from .es import ES
 from .ga import GA
+from .neat import NEAT, PaddedGenomes
 from .network import MLP
 
 GA_RECIPES = {
@@ -109,16 +110,36 @@ ARS_FALLBACK = dict(
     n_generations=100, obs_norm=True,
 )  # fmt: skip
 
+# 12_neat: NEAT grows its networks from no hidden node (`max_hidden` bounds the padded form,
+# `neat.PaddedGenomes`); its other settings are the paper's. `weight_power` was tuned on
+# CartPole-v1 and Acrobot-v1 like the GA's sigma (`compare.tune`, seeds 1000-1002;
+# assets/12_tuning.json); on the lander it is neat-python's 0.5, untried against others.
+NEAT_RECIPES = {
+    "CartPole-v1": dict(
+        pop_size=100, max_hidden=20, weight_power=0.5, n_episodes=3, n_generations=40
+    ),
+    "Acrobot-v1": dict(
+        pop_size=100, max_hidden=20, weight_power=0.25, n_episodes=3, n_generations=60
+    ),
+    "LunarLanderContinuous-v3": dict(
+        normalize="random episodes", obs_episodes=30, pop_size=150, max_hidden=30,
+        weight_power=0.5, n_episodes=3, n_generations=300,
+    ),
+}  # fmt: skip
+NEAT_FALLBACK = dict(pop_size=100, max_hidden=20, weight_power=0.5, n_episodes=3, n_generations=100)
+
 RECIPES = {
     "ga": (GA_RECIPES, GA_FALLBACK),
     "es": (ES_RECIPES, ES_FALLBACK),
     "cmaes": (CMAES_RECIPES, CMAES_FALLBACK),
     "ars": (ARS_RECIPES, ARS_FALLBACK),
+    "neat": (NEAT_RECIPES, NEAT_FALLBACK),
 }
 
 
 def recipe(algo: str, env_id: str) -> dict:
-    """A copy of the default settings of `algo` ('ga', 'es', 'cmaes' or 'ars') for `env_id`."""
+    """A copy of the default settings of `algo` ('ga', 'es', 'cmaes', 'ars' or 'neat') for
+    `env_id`."""
     if algo not in RECIPES:
         raise ValueError(f"Unknown algorithm {algo!r}; choose one of {sorted(RECIPES)}.")
     recipes, fallback = RECIPES[algo]
@@ -165,6 +186,12 @@ def build(
             return result
 
         return policy, strategy, fitness_fn, None
+    if algo == "neat":
+        strategy = NEAT(
+            policy, settings["pop_size"], rng, weight_power=settings["weight_power"],
+            start_rng=init_rng,
+        )  # fmt: skip
+        return policy, strategy, fitness_fn, None
     if algo == "cmaes":
         kind = SepCMAES if settings.get("diagonal", False) else CMAES
         strategy = kind(
@@ -197,7 +224,14 @@ NORMALIZE = (False, True, "random episodes")
 
 
 def policy_for(env_id: str, settings: dict) -> MLP:
-    """The network a recipe asks for: its hidden layers, observations scaled as `normalize` says."""
+    """The network a recipe asks for: its hidden layers, observations scaled as `normalize` says
+    (NEAT's recipes: genomes padded to `max_hidden` hidden nodes, no hidden layers)."""
+    if "max_hidden" in settings:
+        base = policy_for(
+            env_id, {k: v for k, v in settings.items() if k != "max_hidden"} | {"hidden": ()}
+        )
+        fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+        return PaddedGenomes(**fields, max_hidden=settings["max_hidden"])
     hidden = settings["hidden"]
     hidden = (hidden,) if isinstance(hidden, int) else tuple(hidden)
     normalize = settings.get("normalize", False)

@@ -216,3 +216,56 @@ def test_neat_refuses_what_it_cannot_use():
     strategy = neat.NEAT(policy, 10, np.random.default_rng(0))
     with pytest.raises(ValueError, match="the 10 rows ask"):
         strategy.tell(strategy.ask(), np.zeros(9))
+
+
+def test_a_padded_row_decodes_to_a_genome_that_computes_the_same(tmp_path):
+    rng = np.random.default_rng(6)
+    genomes = [grown(4, 2, rng, steps) for steps in (0, 6, 20)]
+    policy = neat.PaddedGenomes((4, 2), max_hidden=20)
+    obs = rng.standard_normal((9, 4))
+    for row in policy.encode(genomes):
+        g = policy.decode(row)
+        np.testing.assert_allclose(neat.forward(g, obs), policy.forward(row, obs), atol=1e-12)
+        np.testing.assert_array_equal(policy.encode([g])[0][1:], row[1:])  # the same W and b
+    with pytest.raises(ValueError, match="one row"):
+        policy.decode(policy.encode(genomes))
+
+
+def test_a_neat_agent_file_holds_its_genome_and_plays_like_any_agent(tmp_path):
+    import zipfile
+
+    import neuroevo_helpers as nh
+    from neuroevo_helpers.agents import load_agent, save_agent
+
+    rng = np.random.default_rng(7)
+    genome = grown(4, 2, rng, 12)
+    policy = neat.PaddedGenomes((4, 2), max_hidden=20)
+    path = save_agent(tmp_path / "neat.npz", policy, genome, "CartPole-v1", algorithm="neat")
+    with np.load(path, allow_pickle=False) as data:  # node and connection arrays, no params
+        assert {"node_ids", "conn_in", "weight", "enabled", "innovation"} <= set(data.files)
+        assert "params" not in data.files
+        np.testing.assert_array_equal(data["innovation"], genome.innovation)
+    agent = load_agent(path)
+    assert isinstance(agent.policy, neat.PaddedGenomes) and agent.policy.max_hidden == 20
+    np.testing.assert_array_equal(agent.info["genome"].weight, genome.weight)
+    row = policy.encode([genome])[0]
+    np.testing.assert_array_equal(agent.params, row)
+    played = nh.evaluate(agent.policy, agent.params, "CartPole-v1", 3, seed=0).episode_returns
+    np.testing.assert_array_equal(
+        played, nh.evaluate(policy, row, "CartPole-v1", 3, 0).episode_returns
+    )
+
+    # a malformed genome is refused with the reason, never half-loaded
+    with zipfile.ZipFile(path) as z:
+        arrays = {name[:-4]: np.load(z.open(name)) for name in z.namelist()}
+    for change, words in [
+        ({"conn_out": np.r_[0, genome.conn_out[1:]]}, "ends in an input"),
+        ({"weight": genome.weight[:-1]}, "entries for"),
+        ({"max_hidden": np.array(0)}, "larger max_hidden"),
+    ]:
+        bad = tmp_path / "bad.npz"
+        np.savez(bad, **{**arrays, **change})
+        with pytest.raises(ValueError, match=words):
+            load_agent(bad)
+    with pytest.raises(TypeError, match="PaddedGenomes"):
+        save_agent(tmp_path / "x.npz", nh.MLP((4, 2)), genome, "CartPole-v1")
