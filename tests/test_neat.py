@@ -269,3 +269,25 @@ def test_a_neat_agent_file_holds_its_genome_and_plays_like_any_agent(tmp_path):
             load_agent(bad)
     with pytest.raises(TypeError, match="PaddedGenomes"):
         save_agent(tmp_path / "x.npz", nh.MLP((4, 2)), genome, "CartPole-v1")
+
+
+def test_evaluate_record_and_gallery_take_a_neat_agent_file(tmp_path, capsys):
+    import imageio.v3 as iio
+
+    from neuroevo_helpers.__main__ import main
+    from neuroevo_helpers.agents import save_agent
+
+    genome = grown(4, 2, np.random.default_rng(8), 6)
+    policy = neat.PaddedGenomes((4, 2), max_hidden=10)
+    agents = tmp_path / "agents"
+    agents.mkdir()
+    path = save_agent(agents / "cp_neat.npz", policy, genome, "CartPole-v1", algorithm="neat")
+    assert main(["evaluate", "--agent", str(path), "--episodes", "5"]) == 0
+    assert "CartPole-v1: mean" in capsys.readouterr().out
+    assert main(["record", "--agent", str(path), "--out", str(tmp_path / "one.gif")]) == 0
+    assert "evolved (NEAT)" in capsys.readouterr().out
+    out = tmp_path / "gallery"
+    out.mkdir()
+    assert main(["gallery", "--agents", str(agents), "--out", str(out)]) == 0
+    assert iio.imread(out / "cp_neat.gif", index=None).ndim == 4
+    assert (out / "cp_neat.mp4").stat().st_size > 0
