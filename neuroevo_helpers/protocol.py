@@ -223,7 +223,8 @@ def same_as_stored(again, stored, what: str = "the re-run", made_on: str = "") -
     OpenBLAS choose their routines by processor (AVX2, AVX-512, Arm), and these round the
     last digit differently; over many generations of selection a run then drifts apart,
     though it stays a run of the same method. `made_on` says where the stored runs were made.
-    Used by 05_mutation_and_crossover, 10_cma_es_and_ars and 11_novelty_and_map_elites.
+    Used by 05_mutation_and_crossover, 07_comparison, 10_cma_es_and_ars,
+    11_novelty_and_map_elites and 12_neat.
     """
     again = np.atleast_1d(np.asarray(again, dtype=float))
     stored = np.atleast_1d(np.asarray(stored, dtype=float))

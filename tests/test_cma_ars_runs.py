@@ -27,7 +27,7 @@ def test_record_trains_saves_and_plays(tmp_path, capsys, algo, kind):
 def test_compare_runs_the_extra_methods_only_when_asked(tmp_path):
     assert "CMA-ES" not in compare.methods_for("CartPole-v1")  # 07's default set is unchanged
     assert compare.methods_for("Pendulum-v1", compare.ALL_METHODS) == (
-        "random search", "GA", "ES", "CMA-ES", "ARS")  # fmt: skip
+        "random search", "GA", "ES", "CMA-ES", "ARS", "NEAT")  # fmt: skip
     results = compare.compare(["CartPole-v1"], [0], tmp_path / "c.json", budget_scale=0.05,
                               methods=["CMA-ES", "ARS"], progress=False)  # fmt: skip
     assert [r["method"] for r in results["runs"]] == ["CMA-ES", "ARS"]
