@@ -69,8 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument(
         "--algo",
         choices=sorted(RECIPES),
-        help="training algorithm: ga (genetic algorithm), es (OpenAI-ES), cmaes (CMA-ES) or ars "
-        "(augmented random search); default ga",
+        help="training algorithm: ga (genetic algorithm), es (OpenAI-ES), cmaes (CMA-ES), ars "
+        "(augmented random search) or neat (NEAT: the network's shape evolves too); default ga",
     )
     record.add_argument(
         "--seed", type=int, default=0, help="seed for training and the recording (default: 0)"

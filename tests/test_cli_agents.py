@@ -239,6 +239,7 @@ def test_help_documents_every_option():
         assert option in result.stdout
     text = " ".join(result.stdout.split())
     assert "es (OpenAI-ES)" in text and "cmaes (CMA-ES)" in text and "ars (augmented" in text
+    assert "neat (NEAT" in text
     assert "plays a test episode" in text and "nearest their median" in text  # honest episodes
 
 
