@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..neat import HIDDEN, INPUT, OUTPUT, Genome
-from . import call, fail, report
+from . import call, fail, python_loop, report
 
 
 def genome_with(innovations, weights=None) -> Genome:
@@ -102,6 +102,12 @@ def check_align(align: Callable) -> bool:
                     f"{case} your excess has only one genome's genes: excess genes can come "
                     "from either genome (whichever is longer), so look at both."
                 )
+            at_end = only == min(a.max(), b.max())
+            if at_end.any() and np.array_equal(parts[1], right[1][right[1] != only[at_end][0]]):
+                return fail(
+                    f"{case} {int(only[at_end][0])} is the smaller genome's largest number, so it "
+                    "is still within range: disjoint means <= min(a.max(), b.max()), excess >."
+                )
             if np.array_equal(parts[1], right[2]) and np.array_equal(parts[2], right[1]):
                 return fail(
                     f"{case} disjoint and excess are swapped: return matching, disjoint, excess."
@@ -118,7 +124,11 @@ def check_align(align: Callable) -> bool:
                     "(matching: in both; disjoint: in one only, up to the smaller of the two "
                     "largest numbers; excess: beyond it)."
                 )
-    return report([], "Two genomes lined up by their history: crossover and speciation use this.")
+    loop = python_loop(align)
+    extra = f" (It works; NumPy's set functions do it without {loop}.)" if loop else ""
+    return report(
+        [], "Two genomes lined up by their history: crossover and speciation use this." + extra
+    )
 
 
 # ---------------------------------------------------------------- compatibility
@@ -146,13 +156,23 @@ def _compatibility_cases():
     small_b = genome_with([1, 2, 3, 4, 5, 6, 7, 9, 10], rng.normal(size=9))
     big_a = genome_with(np.r_[0:20, 22, 25], rng.normal(size=22))
     big_b = genome_with(np.r_[0:18, 21, 23, 26, 27, 28], rng.normal(size=23))
+    twenty = genome_with(np.r_[0:16, 19, 20, 24, 30], rng.normal(size=20))
     return [
         (small_a, small_b, (1.0, 1.0, 0.4)),
         (small_a, small_b, (2.0, 0.5, 3.0)),  # c1 and c2 differ: excess is not disjoint
         (big_a, big_b, (1.0, 1.0, 0.4)),  # 20 genes or more: N is the larger genome's size
         (big_b, big_a, (1.5, 1.0, 1.0)),
+        (twenty, small_b, (1.0, 1.0, 0.4)),  # exactly 20 genes: already not "fewer than 20"
         (small_a, small_a.copy(), (1.0, 1.0, 0.4)),  # a genome and itself: 0
     ]
+
+
+def _by_number(a: Genome, b: Genome) -> float:
+    """The slip of indexing weights by innovation number (nan where that is out of range)."""
+    matching = np.intersect1d(a.innovation, b.innovation)
+    if len(matching) == 0 or matching.max() >= min(len(a.weight), len(b.weight)):
+        return np.nan
+    return float(np.abs(a.weight[matching] - b.weight[matching]).mean())
 
 
 def check_compatibility(compatibility: Callable) -> bool:
@@ -188,6 +208,8 @@ def check_compatibility(compatibility: Callable) -> bool:
         slips = {
             "you divided by the larger genome's size even though both have fewer than 20 genes: "
             "the paper sets N = 1 for small genomes.": (c1 * E + c2 * D) / n_big + c3 * w_bar,
+            "a genome of exactly 20 genes is not small: N = 1 only when both have *fewer* than "
+            "20 (n < 20).": (c1 * E + c2 * D) / (1 if n_big <= 20 else n_big) + c3 * w_bar,
             "you did not divide E and D by N: with 20 genes or more, N is the larger genome's "
             "gene count.": c1 * E + c2 * D + c3 * w_bar,
             "excess and disjoint genes are swapped: c1 multiplies the excess, c2 the disjoint.":
@@ -201,6 +223,12 @@ def check_compatibility(compatibility: Callable) -> bool:
             "you counted every non-matching gene as disjoint: a gene beyond the other genome's "
             "largest number is excess.": c2 * (E + D) / n + c3 * w_bar,
             "W̄ is missing its coefficient c3.": (c1 * E + c2 * D) / n + w_bar,
+            "N is the *larger* genome's number of genes (max, not min).":
+                (c1 * E + c2 * D) / (1 if n_big < 20 else min(len(a.innovation), len(b.innovation)))
+                + c3 * w_bar,
+            "a.weight[matching] picks weights by position, not by innovation number: find each "
+            "matching gene's position with np.searchsorted(a.innovation, matching).":
+                (c1 * E + c2 * D) / n + c3 * _by_number(a, b),
         }  # fmt: skip
         for hint, wrong in slips.items():
             if np.isclose(got, wrong, rtol=1e-6, atol=1e-12) and not np.isclose(wrong, right):
