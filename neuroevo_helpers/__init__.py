@@ -39,6 +39,7 @@ from .network import MLP, relu, sigmoid, softmax, tanh
 from .plotting import plot_fitness, plot_runs
 from .progress import progress_bar
 from .qd import GridArchive, MapElites, NoveltySearch, novelty
+from .shaping import Shaping
 from .training import HELD_OUT_SEED, TrainResult, train
 
 cyclic_mdp.register()
@@ -81,6 +82,7 @@ __all__ = [
     "relu",
     "RunningStats",
     "SepCMAES",
+    "Shaping",
     "rollout",
     "show_gif",
     "sigmoid",

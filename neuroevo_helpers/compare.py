@@ -217,21 +217,31 @@ def run_full_budget(
             record[rule] = None
             continue
         tested = protocol.score_on_test(policy, chosen[0], env_id, n_test).episode_returns
+        # fewer than 100 test episodes compare runs, and call nothing solved
+        passed = bool(protocol.solved(tested, goal)) if n_test >= protocol.N_TEST else None
         record[rule] = {
             "validation": chosen[1], "env_steps": chosen[2], "seconds": chosen[3],
             "test": float(tested.mean()),
             "test_sem": float(tested.std(ddof=1) / np.sqrt(len(tested))),
-            "test_passed": bool(protocol.solved(tested, goal)),
+            "test_passed": passed,
             "params": [float(v) for v in chosen[0]],
         }  # fmt: skip
     return record
 
 
 def full_budget_runs(
-    variants: dict, env_id: str, seeds, budget: int, out: Path, command: str, backend="auto"
+    variants: dict,
+    env_id: str,
+    seeds,
+    budget: int,
+    out: Path,
+    command: str,
+    backend="auto",
+    **checks,
 ) -> dict:
     """`run_full_budget` for every variant (name -> (method, settings)) from every seed,
-    written to `out` as JSON with the `command` that made it (10_cma_es_and_ars)."""
+    written to `out` as JSON with the `command` that made it (10_cma_es_and_ars). `checks`
+    (`n_checks`, `n_validation`, `n_test`) go to `run_full_budget`."""
     todo = [(name, seed) for name in variants for seed in seeds]
     runs = {name: [] for name in variants}
     from .progress import progress_bar  # here: `import neuroevo_helpers` stays light
@@ -239,8 +249,10 @@ def full_budget_runs(
     for name, seed in progress_bar(todo, desc=f"{env_id}: {len(variants)} variants x "
                                    f"{len(list(seeds))} seeds", unit="run"):  # fmt: skip
         method, settings = variants[name]
-        runs[name].append(run_full_budget(method, env_id, seed, settings, budget, backend))
-    results = {"command": command, "env_id": env_id, "budget": budget, "runs": runs}
+        runs[name].append(
+            run_full_budget(method, env_id, seed, settings, budget, backend, **checks)
+        )
+    results = {"command": command, "env_id": env_id, "budget": budget, "runs": runs} | checks
     with atomic_path(Path(out)) as tmp:
         tmp.write_text(json.dumps(results, indent=1))
     return results

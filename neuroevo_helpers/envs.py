@@ -21,6 +21,7 @@ from . import processes
 from .backends import choose_backend, make_copies, to_env
 from .behaviour import check_descriptor
 from .network import MLP, _check_count, _check_seed
+from .shaping import check_shaping
 
 
 def make_env(env_id: str, render_mode: str | None = None, **kwargs) -> gym.Env:
@@ -175,6 +176,7 @@ def evaluate(
     backend: str = "auto",
     workers: int | None = None,
     descriptor=None,
+    shaping=None,
 ) -> Evaluation:
     """Mean episode return of every individual over `n_episodes`, all run at once.
 
@@ -196,13 +198,18 @@ def evaluate(
 
     `descriptor` (e.g. `nh.FinalObservation((0, 1))`, see `neuroevo_helpers.behaviour`)
     follows every episode and fills `Evaluation.descriptors`: what each episode did.
+
+    `shaping` (`nh.Shaping`, training episodes only) changes the rewards training sees and
+    may end episodes early (see `neuroevo_helpers.shaping`); the returns and step counts
+    are then those of the shaped episodes.
     """
     population, single, seed = _check_inputs(policy, population, n_episodes, seed)
     check_descriptor(descriptor)
+    check_shaping(shaping)
     spec = env_spec(env_id)  # clear error for unknown ids
     chosen = choose_backend(env_id, backend, last_seed=seed + n_episodes - 1)
     n_workers = processes.n_workers(workers, policy, spec, len(population), chosen)
-    play = _play if descriptor is None else functools.partial(_play, descriptor=descriptor)
+    play = functools.partial(_play, descriptor=descriptor, shaping=shaping)
     if n_workers > 1:
         shares = processes.share(
             play, policy, population, spec, n_episodes, seed, max_episode_steps, n_workers
@@ -226,6 +233,7 @@ def _play(
     max_episode_steps: int | None,
     backend: str,
     descriptor=None,
+    shaping=None,
 ) -> tuple[np.ndarray, int, np.ndarray, np.ndarray | None]:
     """`evaluate`'s loop on checked inputs: `(returns (pop_size, n_episodes), n_steps,
     obs_moments, descriptors (pop_size, n_episodes, size) or None)`."""
@@ -243,6 +251,7 @@ def _play(
         act = policy._actor(population)  # checked above: no checks at every step
         alive = np.ones(pop_size, dtype=bool)
         moments = np.zeros((3, policy.layer_sizes[0]))
+        shaped = None if shaping is None else shaping.start(n_envs)
         while running.any():
             seen = obs.reshape(n_envs, -1)[running]
             moments[0] += len(seen)
@@ -252,11 +261,14 @@ def _play(
             obs, reward, terminated, truncated = env.step(
                 actions.reshape(n_envs, *space.shape), running
             )
+            stop = False
+            if shaping is not None:  # training only: other rewards, stuck episodes cut short
+                reward, stop = shaping.step(shaped, returns, reward, terminated, running)
             returns += reward * running  # steps after an episode's end (auto-reset) count 0
             if descriptor is not None:
                 traced = descriptor.step(traced, obs.reshape(n_envs, -1), running)
             n_steps += np.count_nonzero(running)
-            running &= ~(terminated | truncated)
+            running &= ~(terminated | truncated | stop)
             alive = running.reshape(pop_size, n_episodes).any(axis=1)
     finally:
         env.close()

@@ -83,6 +83,7 @@ def score_on_validation(
     scores of different checkpoints compare on equal terms. Any backend may play them.
     """
     _check_episodes(n_episodes, TEST_SEED - VALIDATION_SEED)
+    _check_unshaped(kwargs, "Validation")
     return evaluate(policy, params, env_id, n_episodes, VALIDATION_SEED, backend=backend, **kwargs)
 
 
@@ -93,6 +94,7 @@ def score_on_test(policy, params, env_id: str, n_episodes: int = N_TEST, **kwarg
     cannot call an env solved (`solved` refuses them).
     """
     _check_episodes(n_episodes, TEST_END - TEST_SEED)
+    _check_unshaped(kwargs, "Test")
     return evaluate(policy, params, env_id, n_episodes, TEST_SEED, backend=JUDGE, **kwargs)
 
 
@@ -105,6 +107,14 @@ def solved(test_scores: Evaluation | np.ndarray, threshold: float) -> bool:
             f"a 1-D array; got shape {returns.shape}. Score it with protocol.score_on_test(...)."
         )
     return bool(returns.mean() >= threshold)
+
+
+def _check_unshaped(kwargs: dict, kind: str) -> None:
+    if kwargs.get("shaping") is not None:
+        raise ValueError(
+            f"{kind} episodes score the env as it is: shaping changes only training episodes. "
+            "Leave shaping out here."
+        )
 
 
 def _check_episodes(n_episodes: int, room: int) -> None:

@@ -24,6 +24,7 @@ from .es import ES
 from .ga import GA
 from .neat import NEAT, PaddedGenomes
 from .network import MLP
+from .shaping import Shaping
 
 GA_RECIPES = {
     "CartPole-v1": dict(
@@ -104,6 +105,13 @@ ARS_RECIPES = {
         hidden=(32, 32), n_directions=32, n_top=16, step_size=0.02, noise=0.03,
         n_episodes=3, n_generations=300, obs_norm=True,
     ),
+    # 13_bipedal_walker: a linear walker (100 parameters). Training episodes only: a fall pays
+    # 0 instead of -100, and an episode ends after 100 steps without a new high
+    # (`shaping.Shaping`); validation and test episodes score the env as it is.
+    "BipedalWalker-v3": dict(
+        hidden=(), n_directions=32, n_top=16, step_size=0.02, noise=0.03, n_episodes=1,
+        n_generations=400, obs_norm=True, fall_reward=0.0, patience=100,
+    ),
 }  # fmt: skip
 ARS_FALLBACK = dict(
     hidden=(), n_directions=16, n_top=8, step_size=0.02, noise=0.03, n_episodes=1,
@@ -165,8 +173,8 @@ def build(
         raise ValueError(f"Unknown algorithm {algo!r}; choose one of {sorted(RECIPES)}.")
     policy = policy_for(env_id, settings)
     init_rng = rng if init_rng is None else init_rng
-    groups = settings.get("start_groups", 1)
-    fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"], backend, groups)
+    groups, shaping = settings.get("start_groups", 1), shaping_for(settings)
+    fitness_fn = episodes_fn(policy, env_id, settings["n_episodes"], backend, groups, shaping)
     if algo == "ars":
         if settings.get("obs_norm", True) and settings.get("normalize", False):
             raise ValueError(
@@ -216,7 +224,11 @@ def build(
             mirrored=settings.get("mirrored", True),
         )
     reevaluate = settings.get("reevaluate", 0)
-    refit_fn = episodes_fn(policy, env_id, reevaluate, backend) if reevaluate > 0 else None
+    refit_fn = (
+        episodes_fn(policy, env_id, reevaluate, backend, shaping=shaping)
+        if reevaluate > 0
+        else None
+    )
     return policy, strategy, fitness_fn, refit_fn
 
 
@@ -245,8 +257,21 @@ def policy_for(env_id: str, settings: dict) -> MLP:
     )
 
 
+def shaping_for(settings: dict) -> Shaping | None:
+    """The training-only `Shaping` a recipe asks for (`fall_reward`, `patience`), or None."""
+    fall_reward, patience = settings.get("fall_reward"), settings.get("patience")
+    if fall_reward is None and patience is None:
+        return None
+    return Shaping(fall_reward=fall_reward, patience=patience)
+
+
 def episodes_fn(
-    policy: MLP, env_id: str, n_episodes: int, backend: str = "auto", start_groups: int = 1
+    policy: MLP,
+    env_id: str,
+    n_episodes: int,
+    backend: str = "auto",
+    start_groups: int = 1,
+    shaping: Shaping | None = None,
 ):
     """`(population, seed) -> nh.evaluate(...)` on `n_episodes` episodes, on `backend`.
 
@@ -257,9 +282,19 @@ def episodes_fn(
 
     def fitness_fn(population, seed):
         if start_groups == 1:
-            return evaluate(policy, population, env_id, n_episodes, seed, backend=backend)
+            return evaluate(
+                policy, population, env_id, n_episodes, seed, backend=backend, shaping=shaping
+            )
         parts = [
-            evaluate(policy, group, env_id, n_episodes, seed + k * n_episodes, backend=backend)
+            evaluate(
+                policy,
+                group,
+                env_id,
+                n_episodes,
+                seed + k * n_episodes,
+                backend=backend,
+                shaping=shaping,
+            )
             for k, group in enumerate(np.array_split(population, start_groups))
         ]
         return Evaluation(
