@@ -234,7 +234,8 @@ def record_side_by_side(
     counter and return, and, when a half's episode ends, how it ended ("pole fell, step
     21") over its dimmed last frame while the other plays on. The last frame holds for
     `hold` seconds before the loop restarts. Every `every`-th frame is kept (default: about
-    25 per second of play for a GIF, every frame for an MP4).
+    25 per second of play for a GIF, every frame for an MP4, fewer for long episodes:
+    `frame_step`).
     """
     panels = [(label, policy, params) for label, policy, params in (left, right)]
     seeds = (seed, seed) if isinstance(seed, (int, np.integer)) else tuple(seed)
@@ -266,8 +267,10 @@ def record_panels(
     if len(seeds) != len(panels) or not panels:
         raise ValueError(f"give one seed per panel: {len(panels)} panels, {len(seeds)} seeds.")
     fps = _fps(env_id)
-    if every is None:
-        every = 1 if path.suffix.lower() == ".mp4" else max(1, round(fps / 25))
+    if every is None:  # the episodes' lengths first (no frames: cheap), to keep files small
+        longest = max(rollout(env_id, policy, params, seed=int(s)).length
+                      for (_, policy, params), s in zip(panels, seeds, strict=True))  # fmt: skip
+        every = frame_step(fps, longest, path.suffix.lower() == ".mp4")
     episodes = [
         rollout(env_id, policy, params, seed=int(s), render=True, every=every)
         for (_, policy, params), s in zip(panels, seeds, strict=True)
@@ -275,6 +278,18 @@ def record_panels(
     frames = _compose([label for label, _, _ in panels], episodes, title or env_id, width, columns)
     write_video(path, frames, fps / every, hold=hold)
     return [ep._replace(frames=[]) for ep in episodes]
+
+
+# The most frames a recording keeps: a walker's 1,500-step episodes at 25 frames a second
+# would make a GIF of several MB; past these, frames are skipped (the video plays as fast).
+MAX_GIF_FRAMES, MAX_MP4_FRAMES = 400, 300
+
+
+def frame_step(fps: float, longest: int, mp4: bool) -> int:
+    """Keep every how-many-th frame: about 25 a second for a GIF (every one for an MP4), fewer
+    where the longest episode of `longest` steps would pass MAX_GIF_FRAMES (MAX_MP4_FRAMES)."""
+    base = 1 if mp4 else max(1, round(fps / 25))
+    return max(base, -(-int(longest) // (MAX_MP4_FRAMES if mp4 else MAX_GIF_FRAMES)))
 
 
 def median_episode_seed(

@@ -33,8 +33,8 @@ def variants() -> dict:
     base = recipe("ars", ENV)
     return {
         "recipe": ("ARS", base),
-        "no fall_reward": ("ARS", base | {"fall_reward": None}),
-        "no patience": ("ARS", base | {"patience": None}),
+        "patience only": ("ARS", base | {"fall_reward": None}),
+        "fall_reward only": ("ARS", base | {"patience": None}),
         "neither": ("ARS", base | {"fall_reward": None, "patience": None}),
     }
 

@@ -38,6 +38,8 @@ def test_shaped_rewards(capsys):
         "fixed 0": lambda r, t, f: np.where(t & (r == -100), 0, r),
         "NumPy array": lambda r, t, f: list(shaped_rewards(r, t, f)),
         "not written yet": lambda r, t, f: (_ for _ in ()).throw(NotImplementedError),
+        "use `&`": lambda r, t, f: np.where(t and (r == -100), f, r),
+        "parentheses": lambda r, t, f: np.where(t & r == -100, f, r),
     }
     for words, slip in slips.items():
         assert not check_shaped_rewards(slip), words
@@ -64,13 +66,14 @@ def test_steps_played(capsys):
         "starts at 0": dict(start_first=True),
         "use >, not >=": dict(ties=True),
         "one step short": dict(off_by_one=True),
+        "one step too many": dict(too_late=True),
         "np.cumsum": dict(raw=True),
     }
     for words, slip in slips.items():
         assert not check_steps_played(lambda r, p, slip=slip: nb13._steps(r, p, **slip)), words
         assert words in capsys.readouterr().out
     assert not check_steps_played(lambda r, p: None)
-    assert "forget the `return`" in capsys.readouterr().out
+    assert "forget a `return`" in capsys.readouterr().out
     assert not check_steps_played(lambda r, p: [len(r)])
     assert "one whole number" in capsys.readouterr().out
 

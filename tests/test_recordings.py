@@ -163,7 +163,6 @@ def test_gallery_file_is_legible_looping_and_small(path):
     # The frame count follows from the episodes that were played: the random side's typical
     # episode and the agent's first test episode (or the agent at each stage of training).
     fps = gifs._fps(agent.env_id)
-    every = 1 if mp4 else max(1, round(fps / 25))
     if "progression" in path.stem:
         lengths = [rollout(agent.env_id, agent.policy, p, seed=TEST_SEED).length
                    for p in np.atleast_2d(agent.info["progression_params"])]  # fmt: skip
@@ -171,9 +170,10 @@ def test_gallery_file_is_legible_looping_and_small(path):
         seed, _ = median_episode_seed(agent.env_id, None, None, range(TEST_SEED, TEST_SEED + 20))
         played = [(None, None, seed), (agent.policy, agent.params, TEST_SEED)]
         lengths = [rollout(agent.env_id, pol, p, seed=s).length for pol, p, s in played]
+    every = gifs.frame_step(fps, max(lengths), mp4)
     expected = max(n_frames(n, every) for n in lengths) + 1
     if mp4:
-        assert frames.shape[0] == expected + round(2 * fps), path.name
+        assert frames.shape[0] == expected + round(2 * fps / every), path.name  # held ending
         assert iio.immeta(path, plugin="FFMPEG")["codec"] == "h264"
     else:
         assert frames.shape[0] == expected, path.name

@@ -31,8 +31,8 @@ def test_the_ablation_removes_one_part_at_a_time():
     shapings = {name: recipes.shaping_for(s) for name, (_, s) in variants.items()}
     assert shapings == {
         "recipe": nh.Shaping(0.0, 100),
-        "no fall_reward": nh.Shaping(None, 100),
-        "no patience": nh.Shaping(0.0, None),
+        "patience only": nh.Shaping(None, 100),
+        "fall_reward only": nh.Shaping(0.0, None),
         "neither": None,
     }
     for _, settings in variants.values():  # everything else is the recipe's

@@ -28,6 +28,17 @@ def check_shaped_rewards(shaped_rewards: Callable) -> bool:
     expected = _shaped(rewards, terminated, 0.0)
     kept = rewards.copy(), terminated.copy()
     got, problem = call(shaped_rewards, rewards, terminated, 0.0)
+    if problem and "truth value of an array" in problem:
+        return fail(
+            f"{problem} Python's `and` wants one True or False; for arrays, element by element, "
+            "use `&`: terminated & (rewards == -100)."
+        )
+    if problem and "bitwise_and" in problem:
+        return fail(
+            f"{problem} `&` binds tighter than `==`: terminated & rewards == -100 reads as "
+            "(terminated & rewards) == -100. Put the comparison in parentheses: terminated & "
+            "(rewards == -100)."
+        )
     if problem is None:
         problem = list_instead_of_array(got, "shaped_rewards returned", expected)
     if problem is None:
@@ -41,20 +52,21 @@ def check_shaped_rewards(shaped_rewards: Callable) -> bool:
             "a new array, e.g. with np.where, instead of assigning into `rewards`."
         )
     slips = {
-        "every": "a -100 replaced where the episode did not end (copy 2). Only the step that "
+        "every": "a -100 replaced where the episode did not end (index 2). Only the step that "
         "ends the episode with -100 is a fall: combine both conditions, terminated & "
         "(rewards == -100).",
         "any_end": "a step that ended its episode with a reward other than -100 was replaced "
-        "(copy 3 earned 2.4). The walker's episode also ends when it reaches the far end of "
+        "(index 3 earned 2.4). The walker's episode also ends when it reaches the far end of "
         "the course: that is its best moment, not a fall. Replace only where the reward is "
         "-100.",
-        "at_most": "a reward below -100 (copy 6: -130) was replaced. The fall pays exactly "
+        "at_most": "a reward below -100 (index 6: -130) was replaced. The fall pays exactly "
         "-100; test for equality, rewards == -100.",
     }
     if not np.allclose(got, expected):
+        shown = f"The check's step: rewards {rewards.tolist()}, terminated {terminated.tolist()}."
         for slip, hint in slips.items():
             if np.allclose(got, _shaped(rewards, terminated, 0.0, **{slip: True})):
-                return fail(hint)
+                return fail(f"{hint} {shown}")
         return fail(
             f"for rewards {rewards.tolist()} and terminated {terminated.tolist()} with "
             f"fall_reward=0, expected {expected.tolist()}; got {np.round(got, 3).tolist()}."
@@ -72,7 +84,10 @@ def check_shaped_rewards(shaped_rewards: Callable) -> bool:
     return report([], "Only falls are repaid; reaching the far end keeps its reward.")
 
 
-def _steps(rewards, patience, *, start_first=False, ties=False, off_by_one=False, raw=False):
+def _steps(
+    rewards, patience, *, start_first=False, ties=False, off_by_one=False, too_late=False,
+    raw=False,
+):  # fmt: skip
     """Steps played under the patience rule, or one of the usual slips (for hints)."""
     rewards = np.asarray(rewards, float)
     values = rewards if raw else np.cumsum(rewards)
@@ -83,7 +98,7 @@ def _steps(rewards, patience, *, start_first=False, ties=False, off_by_one=False
             best, since = value, 0
         elif not (start_first and t == 1):
             since += 1
-        if since >= patience:
+        if since >= patience + too_late:
             return t - 1 if off_by_one else t
     return len(values)
 
@@ -100,6 +115,8 @@ def check_steps_played(steps_played: Callable) -> bool:
         ]
     )
     cases = [
+        ("a walker that takes one step forward, then stands",
+         np.concatenate([[0.5], np.full(60, -0.05)]), 10),  # fmt: skip
         ("a walker that stands still from the start (-0.05 a step)", np.full(300, -0.05), 100),
         ("a walker that walks on to the end", rng.uniform(0.05, 0.3, 250), 100),
         ("a walker that walks, pauses 40 steps, walks, then stops", walks, 50),
@@ -116,6 +133,8 @@ def check_steps_played(steps_played: Callable) -> bool:
         "that stands still at its best would never be stopped.",
         "off_by_one": "one step short: the step that completes `patience` steps without a new "
         "high is played, and counts.",
+        "too_late": "one step too many: the episode ends at the step where the count of steps "
+        "without a new high *reaches* patience (count >= patience), not when it passes it.",
         "raw": "compare the *return so far* (np.cumsum(rewards)) with its best, not each "
         "step's reward: a positive step after a slip backwards is no new high until the "
         "return passes its old best.",
@@ -126,7 +145,7 @@ def check_steps_played(steps_played: Callable) -> bool:
         if problem:
             return fail(f"for {name}: {problem}")
         if got is None:
-            return fail("steps_played returned None: did you forget the `return`?")
+            return fail(f"for {name}, steps_played returned None: did you forget a `return`?")
         if not isinstance(got, (int, np.integer)) and not (
             np.ndim(got) == 0 and float(got).is_integer()
         ):
