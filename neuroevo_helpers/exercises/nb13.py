@@ -8,9 +8,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..shaping import FALL
 from . import as_array, call, fail, list_instead_of_array, python_loop, report
-
-FALL = -100.0
 
 
 def _shaped(rewards, terminated, fall_reward, *, every=False, any_end=False, at_most=False):
